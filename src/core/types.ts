@@ -1,0 +1,109 @@
+/**
+ * The shared vocabulary of Safe Journey. Every channel produces an `Inbound`,
+ * the engine answers with `Reply` objects, and nothing here knows about a
+ * platform, a database or HTTP.
+ */
+
+/** A language code of content we ship (`vi`, `en`, ...). Vietnamese is the default. */
+export type Locale = string;
+
+/** Triage levels; `none` until the triage step has raised it. */
+export type Urgency = 'none' | 'urgent' | 'emergency';
+
+/** What a turn did, as reported by `npm run eval`. Keep these names stable. */
+export type Intent = 'answer' | 'flow' | 'handoff' | 'refuse' | 'fallback' | 'greeting' | 'command';
+
+/** One user message from any channel, already verified and parsed. */
+export interface Inbound {
+  /** Channel name: `web`, `zalo`, `messenger`, `line`, `botframework`, `cli`, `eval`. */
+  channel: string;
+  /** The channel's pseudonymous id for the person (never shown in logs). */
+  userId: string;
+  /** The platform's id of this message; the same id is never answered twice. */
+  messageId: string;
+  /** What the person typed (may be empty when they pressed a button). */
+  text: string;
+  /** Payload of a pressed choice, when the message came from a button. */
+  choice?: string;
+  /** A language the channel suggests (widget `data-lang`, platform locale). */
+  localeHint?: Locale;
+  receivedAt: Date;
+}
+
+/** A button or quick reply. `payload` comes back as `Inbound.choice`. */
+export interface Choice {
+  label: string;
+  payload: string;
+}
+
+/** A citation shown under an answer. */
+export interface SourceRef {
+  title: string;
+  url: string;
+  publisher?: string;
+}
+
+/**
+ * One message the bot sends. Renderers degrade what their platform lacks:
+ * choices become numbered text, sources become a short list.
+ */
+export interface Reply {
+  text: string;
+  /** Article title, when the reply answers from the knowledge base. */
+  title?: string;
+  topicId?: string;
+  /** The longer article text (Markdown), for "read more". */
+  more?: string;
+  sources?: SourceRef[];
+  choices?: Choice[];
+}
+
+/** Where a conversation is in its life; handoff states arrive with the counsellor queue. */
+export type ConversationState = 'bot' | 'waiting' | 'with_counsellor' | 'closed';
+
+export interface Conversation {
+  id: string;
+  channel: string;
+  userId: string;
+  locale: Locale;
+  state: ConversationState;
+  urgency: Urgency;
+  /** Small engine memory: topics offered in a clarifying question, last topic answered. */
+  context: ConversationContext;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface ConversationContext {
+  lastTopic?: string;
+  /** Whether the person chose the language themselves (then it is not re-detected). */
+  localeChosen?: boolean;
+}
+
+export type Direction = 'in' | 'out';
+
+/** One line of a transcript. */
+export interface StoredMessage {
+  id: string;
+  conversationId: string;
+  direction: Direction;
+  text: string;
+  /** The full reply (choices, sources) for outbound messages, so a transcript can be redrawn. */
+  reply?: Reply;
+  /** For inbound button presses. */
+  choice?: string;
+  createdAt: Date;
+}
+
+/** What the engine decided in one turn. */
+export interface TurnResult {
+  conversationId: string;
+  intent: Intent;
+  /** Topic ids considered, best first, at most 5. */
+  topics: string[];
+  urgency: Urgency;
+  locale: Locale;
+  replies: Reply[];
+  /** True when the message id had been processed before and nothing was sent. */
+  duplicate: boolean;
+}

@@ -1,0 +1,179 @@
+import { randomUUID } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import type { Conversation, Locale, StoredMessage } from '../../core/types.js';
+import type { ConversationPatch, NewMessage, Store } from '../store.js';
+import { migrations } from './migrations.js';
+
+interface ConversationRow {
+  id: string;
+  channel: string;
+  user_id: string;
+  locale: string;
+  state: Conversation['state'];
+  urgency: Conversation['urgency'];
+  context: string;
+  created_at: number;
+  updated_at: number;
+}
+
+interface MessageRow {
+  id: string;
+  conversation_id: string;
+  direction: StoredMessage['direction'];
+  text: string;
+  reply: string | null;
+  choice: string | null;
+  created_at: number;
+}
+
+function toConversation(row: ConversationRow): Conversation {
+  return {
+    id: row.id,
+    channel: row.channel,
+    userId: row.user_id,
+    locale: row.locale,
+    state: row.state,
+    urgency: row.urgency,
+    context: JSON.parse(row.context),
+    createdAt: new Date(row.created_at),
+    updatedAt: new Date(row.updated_at),
+  };
+}
+
+function toMessage(row: MessageRow): StoredMessage {
+  return {
+    id: row.id,
+    conversationId: row.conversation_id,
+    direction: row.direction,
+    text: row.text,
+    ...(row.reply ? { reply: JSON.parse(row.reply) } : {}),
+    ...(row.choice ? { choice: row.choice } : {}),
+    createdAt: new Date(row.created_at),
+  };
+}
+
+/** Applies the migrations this file has not seen yet, each in a transaction. */
+function migrate(db: Database.Database): void {
+  const current = db.pragma('user_version', { simple: true }) as number;
+  migrations.slice(current).forEach((sql, i) => {
+    db.transaction(() => {
+      db.exec(sql);
+      db.pragma(`user_version = ${current + i + 1}`);
+    })();
+  });
+}
+
+/**
+ * The embedded default store: one SQLite file (WAL mode), so a fresh clone
+ * runs with no database server. `filename` may be `:memory:` for tools.
+ */
+export function createSqliteStore(filename: string): Store {
+  if (filename !== ':memory:') mkdirSync(dirname(filename), { recursive: true });
+  const db = new Database(filename);
+  db.pragma('journal_mode = WAL');
+  db.pragma('foreign_keys = ON');
+  db.pragma('busy_timeout = 5000');
+  migrate(db);
+
+  const q = {
+    findConversation: db.prepare('SELECT * FROM conversations WHERE channel = ? AND user_id = ?'),
+    getConversation: db.prepare('SELECT * FROM conversations WHERE id = ?'),
+    insertConversation: db.prepare(
+      `INSERT INTO conversations (id, channel, user_id, locale, created_at, updated_at)
+       VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (channel, user_id) DO NOTHING`,
+    ),
+    deleteConversation: db.prepare('DELETE FROM conversations WHERE id = ?'),
+    insertMessage: db.prepare(
+      `INSERT INTO messages (id, conversation_id, direction, text, reply, choice, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?)`,
+    ),
+    listMessages: db.prepare(
+      `SELECT * FROM (SELECT * FROM messages WHERE conversation_id = ? ORDER BY seq DESC LIMIT ?)
+       ORDER BY seq ASC`,
+    ),
+    markProcessed: db.prepare(
+      `INSERT INTO processed_messages (channel, message_id, processed_at) VALUES (?, ?, ?)
+       ON CONFLICT DO NOTHING`,
+    ),
+  };
+
+  function getRow(id: string): ConversationRow | undefined {
+    return q.getConversation.get(id) as ConversationRow | undefined;
+  }
+
+  return {
+    async openConversation(channel: string, userId: string, locale: Locale) {
+      const now = Date.now();
+      q.insertConversation.run(randomUUID(), channel, userId, locale, now, now);
+      return toConversation(q.findConversation.get(channel, userId) as ConversationRow);
+    },
+
+    async getConversation(id: string) {
+      const row = getRow(id);
+      return row ? toConversation(row) : undefined;
+    },
+
+    async updateConversation(id: string, patch: ConversationPatch) {
+      const row = getRow(id);
+      if (!row) throw new Error(`no conversation ${id}`);
+      const next: ConversationRow = {
+        ...row,
+        locale: patch.locale ?? row.locale,
+        state: patch.state ?? row.state,
+        urgency: patch.urgency ?? row.urgency,
+        context: patch.context ? JSON.stringify(patch.context) : row.context,
+        updated_at: Date.now(),
+      };
+      db.prepare(
+        `UPDATE conversations SET locale = @locale, state = @state, urgency = @urgency,
+         context = @context, updated_at = @updated_at WHERE id = @id`,
+      ).run(next);
+      return toConversation(next);
+    },
+
+    async deleteConversation(id: string) {
+      q.deleteConversation.run(id);
+    },
+
+    async appendMessage(message: NewMessage) {
+      const id = randomUUID();
+      const createdAt = message.createdAt ?? new Date();
+      q.insertMessage.run(
+        id,
+        message.conversationId,
+        message.direction,
+        message.text,
+        message.reply ? JSON.stringify(message.reply) : null,
+        message.choice ?? null,
+        createdAt.getTime(),
+      );
+      return toMessage({
+        id,
+        conversation_id: message.conversationId,
+        direction: message.direction,
+        text: message.text,
+        reply: message.reply ? JSON.stringify(message.reply) : null,
+        choice: message.choice ?? null,
+        created_at: createdAt.getTime(),
+      });
+    },
+
+    async listMessages(conversationId: string, limit = 500) {
+      return (q.listMessages.all(conversationId, limit) as MessageRow[]).map(toMessage);
+    },
+
+    async markProcessed(channel: string, messageId: string) {
+      return q.markProcessed.run(channel, messageId, Date.now()).changes === 1;
+    },
+
+    async ping() {
+      db.prepare('SELECT 1').get();
+    },
+
+    async close() {
+      if (db.open) db.close();
+    },
+  };
+}

@@ -1,0 +1,55 @@
+import type {
+  Conversation,
+  ConversationContext,
+  ConversationState,
+  Direction,
+  Locale,
+  Reply,
+  StoredMessage,
+  Urgency,
+} from '../core/types.js';
+
+/** Fields of a conversation that a turn may change. */
+export interface ConversationPatch {
+  locale?: Locale;
+  state?: ConversationState;
+  urgency?: Urgency;
+  context?: ConversationContext;
+}
+
+export interface NewMessage {
+  conversationId: string;
+  direction: Direction;
+  text: string;
+  reply?: Reply;
+  choice?: string;
+  createdAt?: Date;
+}
+
+/**
+ * The persistence port. Every adapter (SQLite now, MongoDB later) passes the
+ * same contract suite in `test/contracts/store-contract.ts`. Methods are async
+ * so that a networked store fits the same shape.
+ */
+export interface Store {
+  /** Finds the conversation of this person on this channel, creating it if new. */
+  openConversation(channel: string, userId: string, locale: Locale): Promise<Conversation>;
+  getConversation(id: string): Promise<Conversation | undefined>;
+  updateConversation(id: string, patch: ConversationPatch): Promise<Conversation>;
+  /** Deletes a conversation and its transcript (the person's right to erase). */
+  deleteConversation(id: string): Promise<void>;
+
+  appendMessage(message: NewMessage): Promise<StoredMessage>;
+  /** The transcript, oldest first; `limit` keeps the newest ones. */
+  listMessages(conversationId: string, limit?: number): Promise<StoredMessage[]>;
+
+  /**
+   * Records a platform message id. Returns true the first time, false for a
+   * redelivery: atomic, so two overlapping deliveries cannot both get true.
+   */
+  markProcessed(channel: string, messageId: string): Promise<boolean>;
+
+  /** Cheap round trip for the readiness probe. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,126 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Store } from '../../src/store/store.js';
+
+/**
+ * What every Store adapter must do. An adapter's test calls this with a
+ * factory; `reopen` returns a new store over the same data (a restart).
+ */
+export function runStoreContract(
+  name: string,
+  make: () => Promise<{ store: Store; reopen: () => Promise<Store>; cleanup: () => Promise<void> }>,
+): void {
+  describe(`Store contract: ${name}`, () => {
+    let store: Store;
+    let reopen: () => Promise<Store>;
+    let cleanup: () => Promise<void>;
+
+    beforeEach(async () => {
+      ({ store, reopen, cleanup } = await make());
+    });
+    afterEach(async () => {
+      await store.close();
+      await cleanup();
+    });
+
+    it('opens one conversation per channel and person, and finds it again', async () => {
+      const a = await store.openConversation('web', 'u1', 'vi');
+      const again = await store.openConversation('web', 'u1', 'en');
+      const other = await store.openConversation('zalo', 'u1', 'vi');
+      expect(again.id).toBe(a.id);
+      expect(again.locale).toBe('vi');
+      expect(other.id).not.toBe(a.id);
+      expect(a).toMatchObject({ state: 'bot', urgency: 'none', context: {} });
+    });
+
+    it('opening the same new conversation at once yields one conversation', async () => {
+      const opened = await Promise.all(
+        Array.from({ length: 20 }, () => store.openConversation('web', 'race', 'vi')),
+      );
+      expect(new Set(opened.map((c) => c.id)).size).toBe(1);
+    });
+
+    it('updates locale, state, urgency and context', async () => {
+      const c = await store.openConversation('web', 'u2', 'vi');
+      const updated = await store.updateConversation(c.id, {
+        locale: 'en',
+        urgency: 'urgent',
+        context: { lastTopic: 'hotline-111', localeChosen: true },
+      });
+      expect(updated).toMatchObject({ locale: 'en', urgency: 'urgent', state: 'bot' });
+      const read = await store.getConversation(c.id);
+      expect(read?.context).toEqual({ lastTopic: 'hotline-111', localeChosen: true });
+      expect(read?.updatedAt.getTime()).toBeGreaterThanOrEqual(c.updatedAt.getTime());
+    });
+
+    it('rejects an update of a conversation that does not exist', async () => {
+      await expect(store.updateConversation('missing', { locale: 'en' })).rejects.toThrow();
+    });
+
+    it('keeps the transcript in order, with replies and choices intact', async () => {
+      const c = await store.openConversation('web', 'u3', 'vi');
+      await store.appendMessage({ conversationId: c.id, direction: 'in', text: 'xin chào' });
+      await store.appendMessage({
+        conversationId: c.id,
+        direction: 'out',
+        text: 'Chào bạn',
+        reply: { text: 'Chào bạn', choices: [{ label: '111 là gì', payload: 'topic:hotline-111' }] },
+      });
+      await store.appendMessage({
+        conversationId: c.id,
+        direction: 'in',
+        text: '111 là gì',
+        choice: 'topic:hotline-111',
+      });
+      const messages = await store.listMessages(c.id);
+      expect(messages.map((m) => m.text)).toEqual(['xin chào', 'Chào bạn', '111 là gì']);
+      expect(messages[1]?.reply?.choices?.[0]?.payload).toBe('topic:hotline-111');
+      expect(messages[2]?.choice).toBe('topic:hotline-111');
+      const lastTwo = await store.listMessages(c.id, 2);
+      expect(lastTwo.map((m) => m.text)).toEqual(['Chào bạn', '111 là gì']);
+    });
+
+    it('stores Vietnamese text exactly, in any normal form', async () => {
+      const c = await store.openConversation('web', 'u4', 'vi');
+      const nfd = 'Tiếng Việt có dấu'.normalize('NFD');
+      await store.appendMessage({ conversationId: c.id, direction: 'in', text: nfd });
+      expect((await store.listMessages(c.id))[0]?.text).toBe(nfd);
+    });
+
+    it('marks a platform message id once, even when deliveries overlap', async () => {
+      const results = await Promise.all(
+        Array.from({ length: 10 }, () => store.markProcessed('zalo', 'm-1')),
+      );
+      expect(results.filter(Boolean)).toHaveLength(1);
+      expect(await store.markProcessed('zalo', 'm-1')).toBe(false);
+      expect(await store.markProcessed('line', 'm-1')).toBe(true);
+    });
+
+    it('deletes a conversation with its transcript', async () => {
+      const c = await store.openConversation('web', 'u5', 'vi');
+      await store.appendMessage({ conversationId: c.id, direction: 'in', text: 'xóa giúp em' });
+      await store.deleteConversation(c.id);
+      expect(await store.getConversation(c.id)).toBeUndefined();
+      expect(await store.listMessages(c.id)).toEqual([]);
+      const fresh = await store.openConversation('web', 'u5', 'vi');
+      expect(fresh.id).not.toBe(c.id);
+    });
+
+    it('keeps every conversation and message across a restart', async () => {
+      const c = await store.openConversation('web', 'u6', 'en');
+      await store.updateConversation(c.id, { context: { lastTopic: 'in-danger-now' } });
+      await store.appendMessage({ conversationId: c.id, direction: 'in', text: 'help' });
+      await store.markProcessed('web', 'restart-1');
+      await store.close();
+      store = await reopen();
+      const again = await store.openConversation('web', 'u6', 'vi');
+      expect(again.id).toBe(c.id);
+      expect(again.context.lastTopic).toBe('in-danger-now');
+      expect((await store.listMessages(c.id)).map((m) => m.text)).toEqual(['help']);
+      expect(await store.markProcessed('web', 'restart-1')).toBe(false);
+    });
+
+    it('answers the readiness ping', async () => {
+      await expect(store.ping()).resolves.toBeUndefined();
+    });
+  });
+}
