@@ -34,6 +34,8 @@ export interface NewMessage {
 export interface Store {
   /** Finds the conversation of this person on this channel, creating it if new. */
   openConversation(channel: string, userId: string, locale: Locale): Promise<Conversation>;
+  /** The conversation of this person on this channel, if there is one. */
+  findConversation(channel: string, userId: string): Promise<Conversation | undefined>;
   getConversation(id: string): Promise<Conversation | undefined>;
   updateConversation(id: string, patch: ConversationPatch): Promise<Conversation>;
   /** Deletes a conversation and its transcript (the person's right to erase). */

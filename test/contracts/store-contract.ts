@@ -30,6 +30,8 @@ export function runStoreContract(
       expect(again.locale).toBe('vi');
       expect(other.id).not.toBe(a.id);
       expect(a).toMatchObject({ state: 'bot', urgency: 'none', context: {} });
+      expect((await store.findConversation('web', 'u1'))?.id).toBe(a.id);
+      expect(await store.findConversation('web', 'nobody')).toBeUndefined();
     });
 
     it('opening the same new conversation at once yields one conversation', async () => {

@@ -110,6 +110,11 @@ export function createSqliteStore(filename: string): Store {
       return toConversation(q.findConversation.get(channel, userId) as ConversationRow);
     },
 
+    async findConversation(channel: string, userId: string) {
+      const row = q.findConversation.get(channel, userId) as ConversationRow | undefined;
+      return row ? toConversation(row) : undefined;
+    },
+
     async getConversation(id: string) {
       const row = getRow(id);
       return row ? toConversation(row) : undefined;

@@ -1,0 +1,45 @@
+import { join, resolve } from 'node:path';
+import { z } from 'zod';
+
+/**
+ * The only reader of process.env. Every setting, its default and its meaning;
+ * the README's configuration table is written from this list.
+ */
+const schema = z.object({
+  /** TCP port of the HTTP server. */
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  /** Interface to listen on; 0.0.0.0 in a container, 127.0.0.1 for local-only. */
+  HOST: z.string().min(1).default('0.0.0.0'),
+  /** Folder for the embedded SQLite database. */
+  DATA_DIR: z.string().min(1).default('./data'),
+  /** Folder with articles, messages, teen-code and contacts. */
+  CONTENT_DIR: z.string().min(1).default('./content'),
+  /** Language used when a person's language is unknown. */
+  DEFAULT_LOCALE: z.string().regex(/^[a-z]{2,3}$/).default('vi'),
+  /** Longest message accepted, in characters. */
+  MAX_MESSAGE_CHARS: z.coerce.number().int().min(100).max(20000).default(2000),
+  /** Origins allowed to embed the widget, comma-separated; `*` allows any site. */
+  WIDGET_ORIGINS: z.string().default('*'),
+  /** pino level: fatal, error, warn, info, debug, trace, silent. */
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Where the widget's quick-exit button sends the page. */
+  QUICK_EXIT_URL: z.url().default('https://www.google.com/search?q=th%E1%BB%9Di+ti%E1%BA%BFt'),
+  /** Seconds to wait for turns in flight when stopping. */
+  SHUTDOWN_GRACE_SECONDS: z.coerce.number().min(0).max(120).default(10),
+});
+
+export type Config = z.infer<typeof schema> & { databaseFile: string };
+
+/** Reads and validates settings; the error names every bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new Error(`invalid configuration:\n${lines.join('\n')}`);
+  }
+  return {
+    ...parsed.data,
+    CONTENT_DIR: resolve(parsed.data.CONTENT_DIR),
+    databaseFile: join(resolve(parsed.data.DATA_DIR), 'safe-journey.db'),
+  };
+}

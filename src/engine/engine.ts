@@ -1,0 +1,103 @@
+import { InputError, TurnError } from '../core/errors.js';
+import type { Conversation, Inbound, StoredMessage, TurnResult } from '../core/types.js';
+import type { KnowledgeBase } from '../knowledge/knowledge-base.js';
+import type { Store } from '../store/store.js';
+import { chooseLocale } from './choose-locale.js';
+import { type Decision, routeChoice, routeText, tooLongText } from './route.js';
+import { createSerialQueue } from './serial-queue.js';
+
+export interface EngineOptions {
+  store: Store;
+  knowledge: KnowledgeBase;
+  /** Longest text accepted in one message (default 2000 characters). */
+  maxMessageChars?: number;
+}
+
+export interface Engine {
+  /** Runs one turn. Messages of one conversation are handled in arrival order. */
+  handle(inbound: Inbound): Promise<TurnResult>;
+  /** The transcript of a person's conversation on a channel (for a widget restoring itself). */
+  history(channel: string, userId: string): Promise<{ conversation?: Conversation; messages: StoredMessage[] }>;
+  /** Waits for every turn in flight (graceful shutdown). */
+  drain(): Promise<void>;
+}
+
+export function createEngine({ store, knowledge: kb, maxMessageChars = 2000 }: EngineOptions): Engine {
+  const queue = createSerialQueue();
+
+  async function turn(inbound: Inbound): Promise<TurnResult> {
+    const existing = await store.findConversation(inbound.channel, inbound.userId);
+    const locale = chooseLocale(existing, inbound, kb.locales, kb.defaultLocale);
+    const conversation =
+      existing ?? (await store.openConversation(inbound.channel, inbound.userId, locale));
+
+    if (!(await store.markProcessed(inbound.channel, inbound.messageId))) {
+      return { conversationId: conversation.id, intent: 'command', topics: [], urgency: conversation.urgency, locale, replies: [], duplicate: true };
+    }
+    try {
+      const text = inbound.text.normalize('NFC');
+      await store.appendMessage({
+        conversationId: conversation.id,
+        direction: 'in',
+        text,
+        ...(inbound.choice ? { choice: inbound.choice } : {}),
+        createdAt: inbound.receivedAt,
+      });
+      const decision = decide(inbound, text, locale);
+      if (decision.erase) {
+        await store.deleteConversation(conversation.id);
+        return result(conversation, decision, locale);
+      }
+      const nextLocale = decision.locale ?? locale;
+      await store.updateConversation(conversation.id, {
+        locale: nextLocale,
+        context: {
+          ...conversation.context,
+          ...decision.context,
+          ...(decision.localeChosen ? { localeChosen: true } : {}),
+        },
+      });
+      for (const reply of decision.replies) {
+        await store.appendMessage({ conversationId: conversation.id, direction: 'out', text: reply.text, reply });
+      }
+      return result(conversation, decision, nextLocale);
+    } catch (cause) {
+      throw new TurnError(conversation.id, { cause });
+    }
+  }
+
+  function decide(inbound: Inbound, text: string, locale: string): Decision {
+    if (text.length > maxMessageChars) {
+      return { intent: 'command', topics: [], replies: [{ text: tooLongText(kb, locale, maxMessageChars) }] };
+    }
+    const fromChoice = inbound.choice ? routeChoice(kb, inbound.choice, locale) : undefined;
+    return fromChoice ?? routeText(kb, text, locale);
+  }
+
+  function result(conversation: Conversation, d: Decision, locale: string): TurnResult {
+    return {
+      conversationId: conversation.id,
+      intent: d.intent,
+      topics: d.topics.slice(0, 5),
+      urgency: conversation.urgency,
+      locale,
+      replies: d.replies,
+      duplicate: false,
+    };
+  }
+
+  return {
+    handle(inbound) {
+      if (typeof inbound.text !== 'string') {
+        return Promise.reject(new InputError('bad_message', 'a message needs text'));
+      }
+      return queue.run(`${inbound.channel}\u0000${inbound.userId}`, () => turn(inbound));
+    },
+    async history(channel, userId) {
+      const conversation = await store.findConversation(channel, userId);
+      if (!conversation) return { messages: [] };
+      return { conversation, messages: await store.listMessages(conversation.id, 200) };
+    },
+    drain: () => queue.drain(),
+  };
+}

@@ -1,0 +1,47 @@
+import type { Choice, Locale, Reply } from '../core/types.js';
+import type { KnowledgeBase } from '../knowledge/knowledge-base.js';
+
+/** The button that always leads to a person. */
+export function personChoice(kb: KnowledgeBase, locale: Locale): Choice {
+  return { label: kb.messages(locale).talk_to_person, payload: 'cmd:person' };
+}
+
+export function topicChoice(kb: KnowledgeBase, topicId: string, locale: Locale): Choice | undefined {
+  const article = kb.article(topicId, locale);
+  return article ? { label: article.title, payload: `topic:${topicId}` } : undefined;
+}
+
+/** A curated answer: short text, the article for "read more", sources, what next. */
+export function answerReply(kb: KnowledgeBase, topicId: string, locale: Locale): Reply {
+  const article = kb.article(topicId, locale);
+  if (!article) throw new Error(`no article for topic ${topicId}`);
+  const related = article.related
+    .slice(0, 2)
+    .map((id) => topicChoice(kb, id, locale))
+    .filter((c): c is Choice => c !== undefined);
+  return {
+    text: article.short.trim(),
+    title: article.title,
+    topicId,
+    more: article.body,
+    sources: article.sources.map((s) => ({ title: s.title, url: s.url, publisher: s.publisher })),
+    choices: [...related, personChoice(kb, locale)],
+  };
+}
+
+export function menuReply(kb: KnowledgeBase, locale: Locale, text?: string): Reply {
+  const m = kb.messages(locale);
+  return { text: text ?? m.menu_prompt, choices: m.menu.map((c) => ({ ...c })) };
+}
+
+export function clarifyReply(kb: KnowledgeBase, topicIds: string[], locale: Locale): Reply {
+  const choices = topicIds
+    .map((id) => topicChoice(kb, id, locale))
+    .filter((c): c is Choice => c !== undefined);
+  return { text: kb.messages(locale).clarify, choices: [...choices, personChoice(kb, locale)] };
+}
+
+/** Plain text of replies, for logs-free tools (eval, CLI, text-only channels). */
+export function repliesAsText(replies: Reply[]): string {
+  return replies.map((r) => (r.title ? `${r.title}\n${r.text}` : r.text)).join('\n\n');
+}

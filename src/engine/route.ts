@@ -1,0 +1,112 @@
+import type { ConversationContext, Intent, Locale, Reply } from '../core/types.js';
+import type { KnowledgeBase } from '../knowledge/knowledge-base.js';
+import { format } from '../knowledge/messages.js';
+import { answerReply, clarifyReply, menuReply } from './replies.js';
+
+/** What one turn decided, before it is stored. */
+export interface Decision {
+  intent: Intent;
+  topics: string[];
+  replies: Reply[];
+  context?: ConversationContext;
+  locale?: Locale;
+  localeChosen?: boolean;
+  /** The person asked to erase the conversation and confirmed it. */
+  erase?: boolean;
+}
+
+/** A pressed button: `topic:<id>`, `cmd:menu`, `cmd:person`, `cmd:lang:<locale>`, `cmd:delete[-yes|-no]`. */
+export function routeChoice(kb: KnowledgeBase, payload: string, locale: Locale): Decision | undefined {
+  const m = kb.messages(locale);
+  if (payload.startsWith('topic:')) {
+    const topicId = payload.slice('topic:'.length);
+    if (!kb.article(topicId, locale)) return undefined;
+    return {
+      intent: 'answer',
+      topics: [topicId],
+      replies: [answerReply(kb, topicId, locale)],
+      context: { lastTopic: topicId },
+    };
+  }
+  if (payload.startsWith('cmd:lang:')) {
+    const next = payload.slice('cmd:lang:'.length);
+    if (!kb.locales.includes(next)) return undefined;
+    return {
+      intent: 'command',
+      topics: [],
+      locale: next,
+      localeChosen: true,
+      replies: [menuReply(kb, next, kb.messages(next).language_set)],
+    };
+  }
+  switch (payload) {
+    case 'cmd:menu':
+      return { intent: 'command', topics: [], replies: [menuReply(kb, locale)] };
+    case 'cmd:person':
+      return { intent: 'handoff', topics: [], replies: [{ text: m.handoff_unavailable }] };
+    case 'cmd:delete':
+      return deleteQuestion(kb, locale);
+    case 'cmd:delete-yes':
+      return { intent: 'command', topics: [], replies: [{ text: m.deleted }], erase: true };
+    case 'cmd:delete-no':
+      return { intent: 'command', topics: [], replies: [{ text: m.delete_kept }] };
+    default:
+      return undefined;
+  }
+}
+
+function deleteQuestion(kb: KnowledgeBase, locale: Locale): Decision {
+  const m = kb.messages(locale);
+  return {
+    intent: 'command',
+    topics: [],
+    replies: [
+      {
+        text: m.delete_confirm,
+        choices: [
+          { label: m.delete_yes, payload: 'cmd:delete-yes' },
+          { label: m.delete_no, payload: 'cmd:delete-no' },
+        ],
+      },
+    ],
+  };
+}
+
+/** A typed message: commands first, then refusal, a person, and the knowledge base. */
+export function routeText(kb: KnowledgeBase, text: string, locale: Locale): Decision {
+  const m = kb.messages(locale);
+  const { intents } = kb;
+  if (text.trim() === '') return { intent: 'command', topics: [], replies: [{ text: m.not_text }] };
+  const asked = intents.languageRequest(text);
+  if (asked) return routeChoice(kb, `cmd:lang:${asked}`, locale) as Decision;
+  if (intents.isMenu(text)) return routeChoice(kb, 'cmd:menu', locale) as Decision;
+  if (intents.wantsDelete(text)) return deleteQuestion(kb, locale);
+  if (intents.isHarmfulRequest(text)) {
+    return { intent: 'refuse', topics: [], replies: [{ text: m.refuse }] };
+  }
+  const found = kb.retrieve(text);
+  const topics = found.kind === 'none' ? [] : found.hits.map((h) => h.topicId);
+  if (intents.wantsPerson(text)) {
+    return { intent: 'handoff', topics, replies: [{ text: m.handoff_unavailable }] };
+  }
+  if (found.kind === 'answer') {
+    return {
+      intent: 'answer',
+      topics,
+      replies: [answerReply(kb, found.topicId, locale)],
+      context: { lastTopic: found.topicId },
+    };
+  }
+  if (found.kind === 'clarify') {
+    return { intent: 'answer', topics, replies: [clarifyReply(kb, found.topicIds, locale)] };
+  }
+  if (intents.isGreeting(text)) {
+    return { intent: 'greeting', topics: [], replies: [menuReply(kb, locale, m.greeting)] };
+  }
+  return { intent: 'fallback', topics: [], replies: [menuReply(kb, locale, m.fallback)] };
+}
+
+/** The message shown when a text is longer than the channel allows. */
+export function tooLongText(kb: KnowledgeBase, locale: Locale, max: number): string {
+  return format(kb.messages(locale).too_long, { max });
+}

@@ -1,0 +1,85 @@
+import MiniSearch from 'minisearch';
+import type { Article } from './article-schema.js';
+import type { TeencodeDictionary } from './normalize.js';
+import { isPair, searchTerms } from './terms.js';
+
+/** One topic the index found, in any language it is written in. */
+export interface TopicHit {
+  topicId: string;
+  score: number;
+  /** Share of the query's distinct terms found in this topic (0..1). */
+  coverage: number;
+}
+
+export interface KnowledgeIndex {
+  /** Topics best first; the score of a topic is its best article in any language. */
+  search(text: string, limit?: number): TopicHit[];
+  /** The query terms as the index sees them (for diagnostics and tests). */
+  terms(text: string): string[];
+}
+
+interface Doc {
+  id: string;
+  topicId: string;
+  title: string;
+  questions: string;
+  keywords: string;
+  short: string;
+  body: string;
+}
+
+/**
+ * MiniSearch (MIT, no dependencies, BM25+, JSON-serialisable) over every
+ * article in every language. We tokenize ourselves (see terms.ts) and hand it
+ * finished terms, because its default tokenizer neither folds Vietnamese nor
+ * knows syllable pairs. Searching all languages at once lets an English
+ * question find a topic and get the answer in the conversation's language.
+ */
+export function buildKnowledgeIndex(articles: Article[], dict: TeencodeDictionary): KnowledgeIndex {
+  const tokenize = (text: string) => searchTerms(text, dict);
+  const index = new MiniSearch<Doc>({
+    fields: ['title', 'questions', 'keywords', 'short', 'body'],
+    storeFields: ['topicId'],
+    tokenize,
+    processTerm: (term) => term,
+  });
+  index.addAll(
+    articles.map((a) => ({
+      id: `${a.locale}/${a.id}`,
+      topicId: a.id,
+      title: a.title,
+      questions: a.questions.join('\n'),
+      keywords: a.keywords.join('\n'),
+      short: a.short,
+      body: a.body,
+    })),
+  );
+
+  function search(text: string, limit = 5): TopicHit[] {
+    const queryTerms = [...new Set(tokenize(text))];
+    if (queryTerms.length === 0) return [];
+    const results = index.search(queryTerms.join(' '), {
+      tokenize: (q) => q.split(' '),
+      processTerm: (t) => t,
+      boost: { title: 2, questions: 2, keywords: 2.5, short: 1, body: 0.6 },
+      boostTerm: (term) => (isPair(term) ? 1.6 : 1),
+      fuzzy: (term) => (!isPair(term) && term.length >= 6 ? 0.2 : false),
+      weights: { fuzzy: 0.4, prefix: 0 },
+    });
+    const unigrams = queryTerms.filter((t) => !isPair(t));
+    const best = new Map<string, TopicHit>();
+    for (const r of results) {
+      const topicId = r.topicId as string;
+      if ((best.get(topicId)?.score ?? 0) >= r.score) continue;
+      const matched = unigrams.filter((t) => r.queryTerms.includes(t)).length;
+      best.set(topicId, {
+        topicId,
+        score: r.score,
+        coverage: unigrams.length === 0 ? 0 : matched / unigrams.length,
+      });
+    }
+    return [...best.values()].sort((a, b) => b.score - a.score).slice(0, limit);
+  }
+
+  return { search, terms: tokenize };
+}

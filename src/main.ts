@@ -1,0 +1,31 @@
+/**
+ * Composition root: the only file that picks concrete adapters. Reads the
+ * configuration, loads and validates content, opens the store and starts the
+ * server; stops gracefully on SIGTERM or SIGINT.
+ */
+import { loadConfig } from './config.js';
+import { loadKnowledgeBase } from './knowledge/knowledge-base.js';
+import { startServer } from './server/start-server.js';
+import { createSqliteStore } from './store/sqlite/sqlite-store.js';
+
+async function main() {
+  const config = loadConfig();
+  const knowledge = loadKnowledgeBase(config.CONTENT_DIR, config.DEFAULT_LOCALE);
+  const store = createSqliteStore(config.databaseFile);
+  const server = await startServer(config, store, knowledge);
+  process.stdout.write(`Safe Journey is running: open ${server.url}/ (demo page with the widget)\n`);
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.once(signal, () => {
+      server.logger.info({ signal }, 'stopping');
+      server.stop().then(
+        () => process.exit(0),
+        () => process.exit(1),
+      );
+    });
+  }
+}
+
+main().catch((error) => {
+  process.stderr.write(`Safe Journey could not start:\n${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,94 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import express, { type ErrorRequestHandler, type Express } from 'express';
+import helmet from 'helmet';
+import type { Store } from '../store/store.js';
+import type { Logger } from './logger.js';
+import type { Metrics } from './metrics.js';
+
+export interface AppOptions {
+  store: Store;
+  logger: Logger;
+  metrics: Metrics;
+  /** Folder with the built widget script (`safe-journey-widget.js`). */
+  widgetDir: string;
+  /** The demo page template. */
+  demoPage: string;
+  quickExitUrl: string;
+  /** False while shutting down, so the load balancer stops sending traffic. */
+  isAccepting: () => boolean;
+}
+
+/**
+ * The HTTP side: demo page, widget script, health, readiness and metrics.
+ * Channel webhooks and the counsellor API mount here as they arrive.
+ */
+export function createApp(options: AppOptions): Express {
+  const { store, logger, metrics } = options;
+  const app = express();
+  app.disable('x-powered-by');
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        directives: {
+          'script-src': ["'self'"],
+          'connect-src': ["'self'"],
+          'img-src': ["'self'", 'data:'],
+        },
+      },
+      // The widget script is loaded by schools' pages on other origins.
+      crossOriginResourcePolicy: { policy: 'cross-origin' },
+    }),
+  );
+  app.use(express.json({ limit: '32kb' }));
+
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.get('/readyz', async (_req, res) => {
+    if (!options.isAccepting()) {
+      res.status(503).json({ status: 'stopping' });
+      return;
+    }
+    try {
+      await store.ping();
+      res.json({ status: 'ready' });
+    } catch (error) {
+      logger.warn({ err: error }, 'readiness: store unavailable');
+      res.status(503).json({ status: 'store unavailable' });
+    }
+  });
+  app.get('/metrics', async (_req, res) => {
+    res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
+  });
+
+  app.get('/widget.js', (_req, res) => {
+    res.type('application/javascript');
+    res.set('Cache-Control', 'public, max-age=300');
+    res.sendFile(join(options.widgetDir, 'safe-journey-widget.js'), (error) => {
+      if (error && !res.headersSent) {
+        res.status(503).type('text/plain').send('widget not built: run npm run build');
+      }
+    });
+  });
+  const demo = readFileSync(options.demoPage, 'utf8').replaceAll('{{QUICK_EXIT_URL}}', options.quickExitUrl);
+  app.get('/', (_req, res) => {
+    res.type('html').send(demo);
+  });
+
+  app.use((_req, res) => {
+    res.status(404).json({ error: { code: 'not_found', message: 'no such page' } });
+  });
+  const onError: ErrorRequestHandler = (error, _req, res, _next) => {
+    const status = typeof error?.status === 'number' && error.status < 500 ? error.status : 500;
+    if (status >= 500) logger.error({ err: error }, 'request failed');
+    res.status(status).json({
+      error: {
+        code: status === 413 ? 'too_large' : status < 500 ? 'bad_request' : 'server_error',
+        message: status < 500 ? String(error.message ?? 'bad request') : 'internal error',
+      },
+    });
+  };
+  app.use(onError);
+  return app;
+}

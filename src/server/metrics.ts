@@ -1,0 +1,35 @@
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+
+/** Prometheus metrics, served at /metrics. Labels never carry user data. */
+export function createMetrics() {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'sj_' });
+  return {
+    registry,
+    turns: new Counter({
+      name: 'sj_turns_total',
+      help: 'Turns handled, by channel and intent',
+      labelNames: ['channel', 'intent'] as const,
+      registers: [registry],
+    }),
+    turnSeconds: new Histogram({
+      name: 'sj_turn_seconds',
+      help: 'Time to handle one turn',
+      buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+      registers: [registry],
+    }),
+    turnErrors: new Counter({
+      name: 'sj_turn_errors_total',
+      help: 'Turns that failed or were rejected, by reason',
+      labelNames: ['reason'] as const,
+      registers: [registry],
+    }),
+    chatSockets: new Gauge({
+      name: 'sj_chat_sockets',
+      help: 'Open widget connections',
+      registers: [registry],
+    }),
+  };
+}
+
+export type Metrics = ReturnType<typeof createMetrics>;

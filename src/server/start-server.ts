@@ -1,0 +1,77 @@
+import { createServer, type Server as HttpServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { Server } from 'socket.io';
+import type { Config } from '../config.js';
+import { createEngine, type Engine } from '../engine/engine.js';
+import type { KnowledgeBase } from '../knowledge/knowledge-base.js';
+import type { Store } from '../store/store.js';
+import { createApp } from './app.js';
+import { attachChatGateway } from './chat-gateway.js';
+import { createLogger, type Logger } from './logger.js';
+import { createMetrics } from './metrics.js';
+
+export interface RunningServer {
+  url: string;
+  http: HttpServer;
+  engine: Engine;
+  logger: Logger;
+  /** Stops taking work, finishes turns in flight, closes the store. */
+  stop(): Promise<void>;
+}
+
+const projectRoot = fileURLToPath(new URL('../../', import.meta.url));
+
+/** Wires HTTP, Socket.IO and the engine over a given store and knowledge base. */
+export async function startServer(config: Config, store: Store, knowledge: KnowledgeBase): Promise<RunningServer> {
+  const logger = createLogger(config.LOG_LEVEL);
+  const metrics = createMetrics();
+  const engine = createEngine({ store, knowledge, maxMessageChars: config.MAX_MESSAGE_CHARS });
+  let accepting = true;
+  const app = createApp({
+    store,
+    logger,
+    metrics,
+    widgetDir: `${projectRoot}dist/widget`,
+    demoPage: `${projectRoot}src/ui/demo/index.html`,
+    quickExitUrl: config.QUICK_EXIT_URL,
+    isAccepting: () => accepting,
+  });
+  const http = createServer(app);
+  const origins = config.WIDGET_ORIGINS.split(',').map((o) => o.trim());
+  const io = new Server(http, {
+    // A message is at most MAX_MESSAGE_CHARS; anything far larger is an abuse.
+    maxHttpBufferSize: Math.max(16_384, config.MAX_MESSAGE_CHARS * 8),
+    cors: { origin: origins.includes('*') ? true : origins },
+    serveClient: false,
+    cookie: false,
+  });
+  attachChatGateway(io, { engine, knowledge, logger, metrics, maxMessageChars: config.MAX_MESSAGE_CHARS });
+
+  await new Promise<void>((resolve) => http.listen(config.PORT, config.HOST, resolve));
+  const { port } = http.address() as AddressInfo;
+  const host = config.HOST === '0.0.0.0' ? '127.0.0.1' : config.HOST;
+  logger.info({ port }, 'safe journey listening');
+
+  let stopping: Promise<void> | undefined;
+  async function stop() {
+    accepting = false;
+    const grace = new Promise<void>((resolve) => setTimeout(resolve, config.SHUTDOWN_GRACE_SECONDS * 1000).unref());
+    // No new turns: sockets are closed, then we wait for the turns already running.
+    io.close();
+    await Promise.race([engine.drain(), grace]);
+    http.closeAllConnections();
+    await store.close();
+    logger.info('safe journey stopped');
+  }
+  return {
+    url: `http://${host}:${port}`,
+    http,
+    engine,
+    logger,
+    stop: () => {
+      stopping ??= stop();
+      return stopping;
+    },
+  };
+}
