@@ -15,7 +15,10 @@ const schema = z.object({
   /** Folder with articles, messages, teen-code and contacts. */
   CONTENT_DIR: z.string().min(1).default('./content'),
   /** Language used when a person's language is unknown. */
-  DEFAULT_LOCALE: z.string().regex(/^[a-z]{2,3}$/).default('vi'),
+  DEFAULT_LOCALE: z
+    .string()
+    .regex(/^[a-z]{2,3}$/)
+    .default('vi'),
   /** Longest message accepted, in characters. */
   MAX_MESSAGE_CHARS: z.coerce.number().int().min(100).max(20000).default(2000),
   /** Origins allowed to embed the widget, comma-separated; `*` allows any site. */

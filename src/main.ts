@@ -13,7 +13,9 @@ async function main() {
   const knowledge = loadKnowledgeBase(config.CONTENT_DIR, config.DEFAULT_LOCALE);
   const store = createSqliteStore(config.databaseFile);
   const server = await startServer(config, store, knowledge);
-  process.stdout.write(`Safe Journey is running: open ${server.url}/ (demo page with the widget)\n`);
+  process.stdout.write(
+    `Safe Journey is running: open ${server.url}/ (demo page with the widget)\n`,
+  );
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     process.once(signal, () => {
       server.logger.info({ signal }, 'stopping');
@@ -26,6 +28,8 @@ async function main() {
 }
 
 main().catch((error) => {
-  process.stderr.write(`Safe Journey could not start:\n${error instanceof Error ? error.message : String(error)}\n`);
+  process.stderr.write(
+    `Safe Journey could not start:\n${error instanceof Error ? error.message : String(error)}\n`,
+  );
   process.exit(1);
 });

@@ -29,8 +29,18 @@ interface Tally {
   harmOk: number;
 }
 
-const empty = (): Tally => ({ n: 0, topicN: 0, top1: 0, top3: 0, oosN: 0, oosOk: 0, harmN: 0, harmOk: 0 });
-const pct = (a: number, b: number) => (b === 0 ? '   -  ' : `${((100 * a) / b).toFixed(1).padStart(5)}%`);
+const empty = (): Tally => ({
+  n: 0,
+  topicN: 0,
+  top1: 0,
+  top3: 0,
+  oosN: 0,
+  oosOk: 0,
+  harmN: 0,
+  harmOk: 0,
+});
+const pct = (a: number, b: number) =>
+  b === 0 ? '   -  ' : `${((100 * a) / b).toFixed(1).padStart(5)}%`;
 
 function add(t: Tally, label: Labelled, out: EvalOutput) {
   t.n++;
@@ -81,7 +91,10 @@ async function main() {
         : label.topic === 'none'
           ? !['fallback', 'greeting'].includes(out.intent)
           : !(out.topics[0] && good.has(out.topics[0]));
-    if (wrong) misses.push(`${label.id} [${label.topic}] → ${out.intent} ${out.topics.slice(0, 3).join(',')} | ${label.text.slice(0, 70)}`);
+    if (wrong)
+      misses.push(
+        `${label.id} [${label.topic}] → ${out.intent} ${out.topics.slice(0, 3).join(',')} | ${label.text.slice(0, 70)}`,
+      );
   }
 
   console.log('\nTopics and intents');
@@ -124,8 +137,12 @@ function printTriage(labels: Labelled[], byId: Map<string, EvalOutput>) {
     }
   }
   console.log('\nTriage');
-  console.log(`emergency marked emergency      ${pct(emergencyHit, emergencies)} (${emergencyHit}/${emergencies})`);
-  console.log(`urgent+emergency above none     ${pct(seriousHit, serious)} (${seriousHit}/${serious})`);
+  console.log(
+    `emergency marked emergency      ${pct(emergencyHit, emergencies)} (${emergencyHit}/${emergencies})`,
+  );
+  console.log(
+    `urgent+emergency above none     ${pct(seriousHit, serious)} (${seriousHit}/${serious})`,
+  );
   console.log(`none marked above none          ${pct(falseAlarm, calm)} (${falseAlarm}/${calm})`);
 }
 

@@ -21,7 +21,10 @@ export interface EvalOutput {
 }
 
 /** Runs the engine over input lines; bad lines get an error row and do not stop the run. */
-export async function runEval(lines: AsyncIterable<string>, write: (row: object) => void): Promise<number> {
+export async function runEval(
+  lines: AsyncIterable<string>,
+  write: (row: object) => void,
+): Promise<number> {
   const config = loadConfig();
   const knowledge = loadKnowledgeBase(config.CONTENT_DIR, config.DEFAULT_LOCALE);
   const store = createSqliteStore(':memory:');
@@ -71,7 +74,10 @@ async function main() {
     process.exit(2);
   }
   const out = createWriteStream(outPath);
-  const lines = createInterface({ input: createReadStream(inPath), crlfDelay: Number.POSITIVE_INFINITY });
+  const lines = createInterface({
+    input: createReadStream(inPath),
+    crlfDelay: Number.POSITIVE_INFINITY,
+  });
   const n = await runEval(lines, (row) => out.write(`${JSON.stringify(row)}\n`));
   await new Promise<void>((done) => out.end(done));
   process.stderr.write(`${n} messages answered → ${outPath}\n`);

@@ -17,12 +17,19 @@ export interface Engine {
   /** Runs one turn. Messages of one conversation are handled in arrival order. */
   handle(inbound: Inbound): Promise<TurnResult>;
   /** The transcript of a person's conversation on a channel (for a widget restoring itself). */
-  history(channel: string, userId: string): Promise<{ conversation?: Conversation; messages: StoredMessage[] }>;
+  history(
+    channel: string,
+    userId: string,
+  ): Promise<{ conversation?: Conversation; messages: StoredMessage[] }>;
   /** Waits for every turn in flight (graceful shutdown). */
   drain(): Promise<void>;
 }
 
-export function createEngine({ store, knowledge: kb, maxMessageChars = 2000 }: EngineOptions): Engine {
+export function createEngine({
+  store,
+  knowledge: kb,
+  maxMessageChars = 2000,
+}: EngineOptions): Engine {
   const queue = createSerialQueue();
 
   async function turn(inbound: Inbound): Promise<TurnResult> {
@@ -32,7 +39,15 @@ export function createEngine({ store, knowledge: kb, maxMessageChars = 2000 }: E
       existing ?? (await store.openConversation(inbound.channel, inbound.userId, locale));
 
     if (!(await store.markProcessed(inbound.channel, inbound.messageId))) {
-      return { conversationId: conversation.id, intent: 'command', topics: [], urgency: conversation.urgency, locale, replies: [], duplicate: true };
+      return {
+        conversationId: conversation.id,
+        intent: 'command',
+        topics: [],
+        urgency: conversation.urgency,
+        locale,
+        replies: [],
+        duplicate: true,
+      };
     }
     try {
       const text = inbound.text.normalize('NFC');
@@ -58,7 +73,12 @@ export function createEngine({ store, knowledge: kb, maxMessageChars = 2000 }: E
         },
       });
       for (const reply of decision.replies) {
-        await store.appendMessage({ conversationId: conversation.id, direction: 'out', text: reply.text, reply });
+        await store.appendMessage({
+          conversationId: conversation.id,
+          direction: 'out',
+          text: reply.text,
+          reply,
+        });
       }
       return result(conversation, decision, nextLocale);
     } catch (cause) {
@@ -68,7 +88,11 @@ export function createEngine({ store, knowledge: kb, maxMessageChars = 2000 }: E
 
   function decide(inbound: Inbound, text: string, locale: string): Decision {
     if (text.length > maxMessageChars) {
-      return { intent: 'command', topics: [], replies: [{ text: tooLongText(kb, locale, maxMessageChars) }] };
+      return {
+        intent: 'command',
+        topics: [],
+        replies: [{ text: tooLongText(kb, locale, maxMessageChars) }],
+      };
     }
     const fromChoice = inbound.choice ? routeChoice(kb, inbound.choice, locale) : undefined;
     return fromChoice ?? routeText(kb, text, locale);

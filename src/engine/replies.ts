@@ -6,7 +6,11 @@ export function personChoice(kb: KnowledgeBase, locale: Locale): Choice {
   return { label: kb.messages(locale).talk_to_person, payload: 'cmd:person' };
 }
 
-export function topicChoice(kb: KnowledgeBase, topicId: string, locale: Locale): Choice | undefined {
+export function topicChoice(
+  kb: KnowledgeBase,
+  topicId: string,
+  locale: Locale,
+): Choice | undefined {
   const article = kb.article(topicId, locale);
   return article ? { label: article.title, payload: `topic:${topicId}` } : undefined;
 }

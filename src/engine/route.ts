@@ -16,7 +16,11 @@ export interface Decision {
 }
 
 /** A pressed button: `topic:<id>`, `cmd:menu`, `cmd:person`, `cmd:lang:<locale>`, `cmd:delete[-yes|-no]`. */
-export function routeChoice(kb: KnowledgeBase, payload: string, locale: Locale): Decision | undefined {
+export function routeChoice(
+  kb: KnowledgeBase,
+  payload: string,
+  locale: Locale,
+): Decision | undefined {
   const m = kb.messages(locale);
   if (payload.startsWith('topic:')) {
     const topicId = payload.slice('topic:'.length);

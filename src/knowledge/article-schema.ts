@@ -20,10 +20,13 @@ export const articleFrontMatterSchema = z.object({
   sources: z.array(sourceSchema).min(1, 'every article needs at least one source'),
   review: z.object({
     reviewer: z.string().min(2),
-    reviewed: z.union([z.date(), z.string().regex(/^\d{4}-\d{2}-\d{2}$/)]).transform((d) =>
-      typeof d === 'string' ? new Date(`${d}T00:00:00Z`) : d,
-    ),
-    needs_review: z.array(z.string()).nullish().transform((v) => v ?? []),
+    reviewed: z
+      .union([z.date(), z.string().regex(/^\d{4}-\d{2}-\d{2}$/)])
+      .transform((d) => (typeof d === 'string' ? new Date(`${d}T00:00:00Z`) : d)),
+    needs_review: z
+      .array(z.string())
+      .nullish()
+      .transform((v) => v ?? []),
   }),
 });
 

@@ -5,7 +5,7 @@ import { loadArticles } from './load-articles.js';
 import { loadTeencode } from './load-teencode.js';
 import { loadMessages, type Messages } from './messages.js';
 import type { TeencodeDictionary } from './normalize.js';
-import { retrieve, type Retrieval } from './retrieve.js';
+import { type Retrieval, retrieve } from './retrieve.js';
 import { buildKnowledgeIndex, type KnowledgeIndex } from './search-index.js';
 
 /** Everything the engine needs from `content/`, loaded and validated once. */

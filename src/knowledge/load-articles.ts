@@ -30,7 +30,9 @@ export function parseArticle(
   }
   const problems: string[] = [];
   if (parsed.data.id !== expected.id) {
-    problems.push(`${file}: field "id" is "${parsed.data.id}" but the file is named ${expected.id}.md`);
+    problems.push(
+      `${file}: field "id" is "${parsed.data.id}" but the file is named ${expected.id}.md`,
+    );
   }
   if (parsed.data.locale !== expected.locale) {
     problems.push(

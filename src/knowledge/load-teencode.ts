@@ -16,7 +16,10 @@ export function loadTeencode(contentDir: string): TeencodeDictionary {
       problems.push(`teencode.yaml: "${key}" must map to a word or a list of words`);
       continue;
     }
-    dict.set(fold(key), readings.map((r: string) => fold(r).trim()));
+    dict.set(
+      fold(key),
+      readings.map((r: string) => fold(r).trim()),
+    );
   }
   if (problems.length > 0) throw new ContentError(problems);
   return dict;

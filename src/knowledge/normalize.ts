@@ -14,7 +14,11 @@ const MARKS = /[\u0300-\u036f]/g;
 
 /** NFC, lower case, zero-width characters removed, the Icelandic Ð read as Đ. */
 export function clean(text: string): string {
-  return text.normalize('NFC').replace(ZERO_WIDTH, '').replace(/\u00d0/g, 'Đ').toLowerCase();
+  return text
+    .normalize('NFC')
+    .replace(ZERO_WIDTH, '')
+    .replace(/\u00d0/g, 'Đ')
+    .toLowerCase();
 }
 
 /** Removes every diacritic, including đ → d (which NFD does not decompose). */

@@ -5,7 +5,7 @@ export interface PhraseMatcher {
   match(text: string): string | undefined;
 }
 
-const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 
 /**
  * Phrase lists written by people, matched on folded text. Words match whole
@@ -13,12 +13,15 @@ const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
  * sides, so "sell girls" matches "selling girls" and "forge" matches "forged".
  * `*` stands for up to three words.
  */
-export function compilePhrases(phrases: readonly string[], dict: TeencodeDictionary): PhraseMatcher {
+export function compilePhrases(
+  phrases: readonly string[],
+  dict: TeencodeDictionary,
+): PhraseMatcher {
   const compiled = phrases.map((phrase) => {
     const parts = phrase
       .trim()
       .split(/\s+/)
-      .map((w) => (w === '*' ? '(?: [^ ]+){0,3}' : ` ${escape(stem(w))}`));
+      .map((w) => (w === '*' ? '(?: [^ ]+){0,3}' : ` ${escapeRegExp(stem(w))}`));
     return { phrase, re: new RegExp(`${parts.join('')}(?= )`) };
   });
   return {

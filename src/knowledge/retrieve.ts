@@ -17,7 +17,11 @@ export const RETRIEVAL_THRESHOLDS = {
   clarifyRatio: 0.92,
 };
 
-export function retrieve(index: KnowledgeIndex, text: string, thresholds = RETRIEVAL_THRESHOLDS): Retrieval {
+export function retrieve(
+  index: KnowledgeIndex,
+  text: string,
+  thresholds = RETRIEVAL_THRESHOLDS,
+): Retrieval {
   const hits = index.search(text, 5);
   const [best, second] = hits;
   if (!best || best.score < thresholds.minScore || best.coverage < thresholds.minCoverage) {

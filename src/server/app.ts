@@ -34,6 +34,8 @@ export function createApp(options: AppOptions): Express {
           'script-src': ["'self'"],
           'connect-src': ["'self'"],
           'img-src': ["'self'", 'data:'],
+          // Deployments behind plain HTTP (a school intranet, a laptop) must still reach the socket.
+          'upgrade-insecure-requests': null,
         },
       },
       // The widget script is loaded by schools' pages on other origins.
@@ -71,7 +73,10 @@ export function createApp(options: AppOptions): Express {
       }
     });
   });
-  const demo = readFileSync(options.demoPage, 'utf8').replaceAll('{{QUICK_EXIT_URL}}', options.quickExitUrl);
+  const demo = readFileSync(options.demoPage, 'utf8').replaceAll(
+    '{{QUICK_EXIT_URL}}',
+    options.quickExitUrl,
+  );
   app.get('/', (_req, res) => {
     res.type('html').send(demo);
   });

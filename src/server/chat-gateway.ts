@@ -10,8 +10,13 @@ import type { Metrics } from './metrics.js';
 
 /** What the widget sends. Anything else gets a clear error and changes nothing. */
 const authSchema = z.object({
-  session: z.string().regex(/^[A-Za-z0-9_-]{16,128}$/, 'session must be 16-128 URL-safe characters'),
-  lang: z.string().regex(/^[a-z]{2,3}$/).optional(),
+  session: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{16,128}$/, 'session must be 16-128 URL-safe characters'),
+  lang: z
+    .string()
+    .regex(/^[a-z]{2,3}$/)
+    .optional(),
 });
 const messageSchema = z.object({
   id: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'id must be 1-64 URL-safe characters'),
@@ -104,7 +109,10 @@ export function attachChatGateway(io: Server, options: ChatGatewayOptions): Name
       socket.emit('history', { locale, messages: messages.map(toWidgetMessage), welcome });
     } catch (error) {
       logger.error({ err: error }, 'could not load chat history');
-      socket.emit('chat_error', { code: 'server_error', message: 'could not load the conversation' });
+      socket.emit('chat_error', {
+        code: 'server_error',
+        message: 'could not load the conversation',
+      });
     }
   }
 
@@ -121,11 +129,19 @@ export function attachChatGateway(io: Server, options: ChatGatewayOptions): Name
         receivedAt: new Date(),
       });
       metrics.turns.inc({ channel: 'web', intent: result.intent });
-      answer(socket, ack, { ok: true, replies: result.replies, locale: result.locale, duplicate: result.duplicate });
+      answer(socket, ack, {
+        ok: true,
+        replies: result.replies,
+        locale: result.locale,
+        duplicate: result.duplicate,
+      });
     } catch (error) {
       metrics.turnErrors.inc({ reason: 'server_error' });
       logger.error({ err: error }, 'web turn failed');
-      answer(socket, ack, { ok: false, error: { code: 'server_error', message: 'something went wrong, please try again' } });
+      answer(socket, ack, {
+        ok: false,
+        error: { code: 'server_error', message: 'something went wrong, please try again' },
+      });
     } finally {
       stop();
     }

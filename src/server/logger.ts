@@ -10,7 +10,16 @@ export function createLogger(level: string): Logger {
     level,
     base: { service: 'safe-journey' },
     redact: {
-      paths: ['text', 'userId', 'session', '*.text', '*.userId', '*.session', 'req.headers.cookie', 'req.headers.authorization'],
+      paths: [
+        'text',
+        'userId',
+        'session',
+        '*.text',
+        '*.userId',
+        '*.session',
+        'req.headers.cookie',
+        'req.headers.authorization',
+      ],
       censor: '[redacted]',
     },
   });

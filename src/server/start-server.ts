@@ -23,7 +23,11 @@ export interface RunningServer {
 const projectRoot = fileURLToPath(new URL('../../', import.meta.url));
 
 /** Wires HTTP, Socket.IO and the engine over a given store and knowledge base. */
-export async function startServer(config: Config, store: Store, knowledge: KnowledgeBase): Promise<RunningServer> {
+export async function startServer(
+  config: Config,
+  store: Store,
+  knowledge: KnowledgeBase,
+): Promise<RunningServer> {
   const logger = createLogger(config.LOG_LEVEL);
   const metrics = createMetrics();
   const engine = createEngine({ store, knowledge, maxMessageChars: config.MAX_MESSAGE_CHARS });
@@ -46,7 +50,13 @@ export async function startServer(config: Config, store: Store, knowledge: Knowl
     serveClient: false,
     cookie: false,
   });
-  attachChatGateway(io, { engine, knowledge, logger, metrics, maxMessageChars: config.MAX_MESSAGE_CHARS });
+  attachChatGateway(io, {
+    engine,
+    knowledge,
+    logger,
+    metrics,
+    maxMessageChars: config.MAX_MESSAGE_CHARS,
+  });
 
   await new Promise<void>((resolve) => http.listen(config.PORT, config.HOST, resolve));
   const { port } = http.address() as AddressInfo;
@@ -56,7 +66,9 @@ export async function startServer(config: Config, store: Store, knowledge: Knowl
   let stopping: Promise<void> | undefined;
   async function stop() {
     accepting = false;
-    const grace = new Promise<void>((resolve) => setTimeout(resolve, config.SHUTDOWN_GRACE_SECONDS * 1000).unref());
+    const grace = new Promise<void>((resolve) =>
+      setTimeout(resolve, config.SHUTDOWN_GRACE_SECONDS * 1000).unref(),
+    );
     // No new turns: sockets are closed, then we wait for the turns already running.
     io.close();
     await Promise.race([engine.drain(), grace]);

@@ -65,7 +65,10 @@ export function runStoreContract(
         conversationId: c.id,
         direction: 'out',
         text: 'Chào bạn',
-        reply: { text: 'Chào bạn', choices: [{ label: '111 là gì', payload: 'topic:hotline-111' }] },
+        reply: {
+          text: 'Chào bạn',
+          choices: [{ label: '111 là gì', payload: 'topic:hotline-111' }],
+        },
       });
       await store.appendMessage({
         conversationId: c.id,

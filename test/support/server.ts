@@ -1,0 +1,54 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { io, type Socket } from 'socket.io-client';
+import { loadConfig } from '../../src/config.js';
+import { loadKnowledgeBase } from '../../src/knowledge/knowledge-base.js';
+import { type RunningServer, startServer } from '../../src/server/start-server.js';
+import { createSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
+
+export interface TestServer extends RunningServer {
+  dataDir: string;
+  /** Stops this server and starts a new one on the same data folder (a restart). */
+  restart(): Promise<TestServer>;
+  cleanup(): Promise<void>;
+}
+
+/** A real server on 127.0.0.1 with a real SQLite file in a temporary folder. */
+export async function startTestServer(
+  env: Record<string, string> = {},
+  dataDir = mkdtempSync(join(tmpdir(), 'sj-server-')),
+): Promise<TestServer> {
+  const config = loadConfig({
+    PORT: '0',
+    HOST: '127.0.0.1',
+    DATA_DIR: dataDir,
+    LOG_LEVEL: 'silent',
+    QUICK_EXIT_URL: 'https://neutral.example/weather',
+    ...env,
+  });
+  const knowledge = loadKnowledgeBase(config.CONTENT_DIR, config.DEFAULT_LOCALE);
+  const server = await startServer(config, createSqliteStore(config.databaseFile), knowledge);
+  return {
+    ...server,
+    dataDir,
+    async restart() {
+      await server.stop();
+      // Same port, so a client that was connected can reconnect on its own.
+      return startTestServer({ ...env, PORT: new URL(server.url).port }, dataDir);
+    },
+    async cleanup() {
+      await server.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A widget-like Socket.IO client on `/chat`. */
+export function connectChat(url: string, session: string, lang = 'vi'): Socket {
+  return io(`${url}/chat`, { auth: { session, lang }, transports: ['websocket'], forceNew: true });
+}
+
+export function nextEvent<T>(socket: Socket, event: string): Promise<T> {
+  return new Promise((resolve) => socket.once(event, resolve));
+}
