@@ -73,7 +73,7 @@ export function findContacts(text: string): {
   const phoneLike =
     /(?<![\w/.,])(\+\d{1,3}[\s.-]?\d(?:[\d\s.-]{6,14}\d)|0\d{2,3}[\s.-]?\d{3,4}[\s.-]?\d{3,4}|1[89]00[\s.-]?\d{3,4}(?:[\s.-]?\d{2,4})?)(?![\w/])/g;
   for (const m of withoutEmails.matchAll(phoneLike)) phones.add(phoneKey(m[0]));
-  for (const m of withoutEmails.matchAll(/(?<![\w/.,])1\d\d(?![\w/.,%])/g)) {
+  for (const m of withoutEmails.matchAll(/(?<![\w/.,])1\d\d(?![\w/%]|[.,]\d)/g)) {
     const before = withoutEmails.slice(Math.max(0, (m.index ?? 0) - 40), m.index);
     if (PHONE_WORDS.test(before)) phones.add(m[0]);
   }

@@ -9,6 +9,8 @@ export interface TopicHit {
   score: number;
   /** Share of the query's distinct terms found in this topic (0..1). */
   coverage: number;
+  /** Syllable pairs of the query found in this topic: the strongest sign it is on topic. */
+  pairs: number;
 }
 
 export interface KnowledgeIndex {
@@ -61,7 +63,7 @@ export function buildKnowledgeIndex(articles: Article[], dict: TeencodeDictionar
     const results = index.search(queryTerms.join(' '), {
       tokenize: (q) => q.split(' '),
       processTerm: (t) => t,
-      boost: { title: 2, questions: 2, keywords: 2.5, short: 1, body: 0.6 },
+      boost: { title: 2, questions: 2, keywords: 2.5, short: 1, body: 0.15 },
       boostTerm: (term) => (isPair(term) ? 1.6 : 1),
       fuzzy: (term) => (!isPair(term) && term.length >= 6 ? 0.2 : false),
       weights: { fuzzy: 0.4, prefix: 0 },
@@ -76,6 +78,7 @@ export function buildKnowledgeIndex(articles: Article[], dict: TeencodeDictionar
         topicId,
         score: r.score,
         coverage: unigrams.length === 0 ? 0 : matched / unigrams.length,
+        pairs: r.queryTerms.filter(isPair).length,
       });
     }
     return [...best.values()].sort((a, b) => b.score - a.score).slice(0, limit);

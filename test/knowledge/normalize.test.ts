@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import { detectLanguage } from '../../src/knowledge/detect-language.js';
+import { clean, expandedWords, fold, words } from '../../src/knowledge/normalize.js';
+import { searchTerms } from '../../src/knowledge/terms.js';
+import { knowledge } from '../support/conversation.js';
+
+describe('Vietnamese normalisation', () => {
+  it('folds diacritics and đ, whatever the Unicode form', () => {
+    expect(fold('Đường dây nóng')).toBe('duong day nong');
+    expect(fold('Đường dây nóng'.normalize('NFD'))).toBe('duong day nong');
+    expect(fold('Ðảm bảo')).toBe('dam bao'); // Icelandic eth pasted from the web
+    expect(fold('hoà')).toBe(fold('hòa'));
+    expect(fold('thuý')).toBe(fold('thúy'));
+  });
+
+  it('removes zero-width characters and lower-cases in NFC', () => {
+    expect(clean('Hộ\u200bChiếu'.normalize('NFD'))).toBe('hộchiếu'.normalize('NFC'));
+  });
+
+  it('splits on anything that is not a letter or digit', () => {
+    expect(words('Gọi 111!! (miễn phí)…')).toEqual(['goi', '111', 'mien', 'phi']);
+  });
+
+  it('reads teen-code additively and leaves numbers with units alone', () => {
+    const dict = knowledge().dict;
+    expect(expandedWords('ko dc', dict)).toEqual([
+      ['ko', 'khong'],
+      ['dc', 'duoc'],
+    ]);
+    expect(expandedWords('lương 30tr 500k', dict)).toEqual([['luong'], ['30tr'], ['500k']]);
+  });
+
+  it('makes syllable pairs, so hộ chiếu and hỗ trợ do not meet', () => {
+    const dict = knowledge().dict;
+    expect(searchTerms('bị giữ hộ chiếu', dict)).toContain('ho_chieu');
+    expect(searchTerms('cần hỗ trợ', dict)).not.toContain('ho_chieu');
+    expect(searchTerms('cty xkld', dict)).toEqual(expect.arrayContaining(['cong_ty', 'lao_dong']));
+  });
+});
+
+describe('language detection', () => {
+  it('knows Vietnamese by its letters, and unaccented Vietnamese and English by their words', () => {
+    expect(detectLanguage('hộ chiếu').locale).toBe('vi');
+    expect(detectLanguage('cong ty giu ho chieu cua em roi').locale).toBe('vi');
+    expect(detectLanguage('ko dc j het').locale).toBe('vi');
+    expect(detectLanguage('my boss took my passport').locale).toBe('en');
+    expect(detectLanguage('ok').locale).toBeUndefined();
+  });
+});
