@@ -11,6 +11,8 @@ export interface TopicHit {
   coverage: number;
   /** Syllable pairs of the query found in this topic: the strongest sign it is on topic. */
   pairs: number;
+  /** Distinct content words in the query (after stopwords), for judging short queries. */
+  queryWords: number;
 }
 
 export interface KnowledgeIndex {
@@ -79,6 +81,7 @@ export function buildKnowledgeIndex(articles: Article[], dict: TeencodeDictionar
         score: r.score,
         coverage: unigrams.length === 0 ? 0 : matched / unigrams.length,
         pairs: r.queryTerms.filter(isPair).length,
+        queryWords: unigrams.filter((t) => !t.startsWith('~')).length,
       });
     }
     return [...best.values()].sort((a, b) => b.score - a.score).slice(0, limit);

@@ -1,4 +1,11 @@
-import { expandedWords, primarySequence, stem, type TeencodeDictionary } from './normalize.js';
+import {
+  clean,
+  expandedWords,
+  fold,
+  primarySequence,
+  stem,
+  type TeencodeDictionary,
+} from './normalize.js';
 import { STOPWORDS } from './stopwords.js';
 
 /** Joins two syllables into one index term: "ho chieu" → "ho_chieu". */
@@ -20,6 +27,11 @@ export function searchTerms(text: string, dict: TeencodeDictionary): string[] {
           if (!STOPWORDS.has(syllable)) out.push(stem(syllable));
         }
       }
+    }
+    // Accented syllables also count as themselves, so "nhất" (most) does not
+    // fully match "Nhật" (Japan) when the person typed diacritics.
+    for (const word of clean(line).split(/[^\p{L}\p{N}]+/u)) {
+      if (word && word !== fold(word) && !STOPWORDS.has(fold(word))) out.push(`~${word}`);
     }
     const seq = primarySequence(line, dict);
     for (let i = 0; i + 1 < seq.length; i++) {
