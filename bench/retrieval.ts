@@ -4,9 +4,9 @@
  * Targets (issue 3): build under 1 s, retrieval under 2 ms at p99.
  */
 import { performance } from 'node:perf_hooks';
+import { fold } from '../src/core/text/normalize.js';
 import { loadArticles } from '../src/knowledge/load-articles.js';
 import { loadTeencode } from '../src/knowledge/load-teencode.js';
-import { fold } from '../src/knowledge/normalize.js';
 import { retrieve } from '../src/knowledge/retrieve.js';
 import { buildKnowledgeIndex } from '../src/knowledge/search-index.js';
 

@@ -4,15 +4,15 @@
  * server; stops gracefully on SIGTERM or SIGINT.
  */
 import { loadConfig } from './config.js';
-import { loadKnowledgeBase } from './knowledge/knowledge-base.js';
+import { loadContent } from './load-content.js';
 import { startServer } from './server/start-server.js';
 import { createSqliteStore } from './store/sqlite/sqlite-store.js';
 
 async function main() {
   const config = loadConfig();
-  const knowledge = loadKnowledgeBase(config.CONTENT_DIR, config.DEFAULT_LOCALE);
+  const content = loadContent(config.CONTENT_DIR, config.DEFAULT_LOCALE);
   const store = createSqliteStore(config.databaseFile);
-  const server = await startServer(config, store, knowledge);
+  const server = await startServer(config, store, content);
   process.stdout.write(
     `Safe Journey is running: open ${server.url}/ (demo page with the widget)\n`,
   );

@@ -7,7 +7,7 @@ import { createInterface } from 'node:readline';
 import { loadConfig } from '../config.js';
 import type { Choice, Reply } from '../core/types.js';
 import { createEngine } from '../engine/engine.js';
-import { loadKnowledgeBase } from '../knowledge/knowledge-base.js';
+import { loadContent } from '../load-content.js';
 import { createSqliteStore } from '../store/sqlite/sqlite-store.js';
 
 function show(reply: Reply): Choice[] {
@@ -22,9 +22,14 @@ function show(reply: Reply): Choice[] {
 
 async function main() {
   const config = loadConfig();
-  const knowledge = loadKnowledgeBase(config.CONTENT_DIR, config.DEFAULT_LOCALE);
+  const { knowledge, triage } = loadContent(config.CONTENT_DIR, config.DEFAULT_LOCALE);
   const store = createSqliteStore(':memory:');
-  const engine = createEngine({ store, knowledge, maxMessageChars: config.MAX_MESSAGE_CHARS });
+  const engine = createEngine({
+    store,
+    knowledge,
+    triage,
+    maxMessageChars: config.MAX_MESSAGE_CHARS,
+  });
   const rl = createInterface({ input: process.stdin, output: process.stdout });
   const m = knowledge.messages(config.DEFAULT_LOCALE);
   let choices = show({ text: m.greeting, choices: m.menu });

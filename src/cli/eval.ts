@@ -9,7 +9,7 @@ import { createInterface } from 'node:readline';
 import { loadConfig } from '../config.js';
 import { createEngine } from '../engine/engine.js';
 import { repliesAsText } from '../engine/replies.js';
-import { loadKnowledgeBase } from '../knowledge/knowledge-base.js';
+import { loadContent } from '../load-content.js';
 import { createSqliteStore } from '../store/sqlite/sqlite-store.js';
 
 export interface EvalOutput {
@@ -26,9 +26,14 @@ export async function runEval(
   write: (row: object) => void,
 ): Promise<number> {
   const config = loadConfig();
-  const knowledge = loadKnowledgeBase(config.CONTENT_DIR, config.DEFAULT_LOCALE);
+  const { knowledge, triage } = loadContent(config.CONTENT_DIR, config.DEFAULT_LOCALE);
   const store = createSqliteStore(':memory:');
-  const engine = createEngine({ store, knowledge, maxMessageChars: config.MAX_MESSAGE_CHARS });
+  const engine = createEngine({
+    store,
+    knowledge,
+    triage,
+    maxMessageChars: config.MAX_MESSAGE_CHARS,
+  });
   let n = 0;
   let lineNo = 0;
   for await (const line of lines) {

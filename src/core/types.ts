@@ -101,7 +101,10 @@ export interface TurnResult {
   intent: Intent;
   /** Topic ids considered, best first, at most 5. */
   topics: string[];
+  /** The conversation's level after this message (it never drops by itself). */
   urgency: Urgency;
+  /** Why triage raised this message, in words a counsellor can read. */
+  signals: { id: string; level: Urgency; label: string; words: string }[];
   locale: Locale;
   replies: Reply[];
   /** True when the message id had been processed before and nothing was sent. */

@@ -1,6 +1,6 @@
+import { words } from '../core/text/normalize.js';
 import type { Conversation, Inbound, Locale } from '../core/types.js';
 import { detectLanguage } from '../knowledge/detect-language.js';
-import { words } from '../knowledge/normalize.js';
 
 /**
  * The language to answer in. It follows the person: a clear message in

@@ -1,14 +1,17 @@
 import { InputError, TurnError } from '../core/errors.js';
-import type { Conversation, Inbound, StoredMessage, TurnResult } from '../core/types.js';
+import type { Conversation, Inbound, StoredMessage, TurnResult, Urgency } from '../core/types.js';
+import { maxUrgency, type Triage, type TriageSignal } from '../handoff/triage.js';
 import type { KnowledgeBase } from '../knowledge/knowledge-base.js';
 import type { Store } from '../store/store.js';
 import { chooseLocale } from './choose-locale.js';
 import { type Decision, routeChoice, routeText, tooLongText } from './route.js';
+import { applyTriage } from './safety.js';
 import { createSerialQueue } from './serial-queue.js';
 
 export interface EngineOptions {
   store: Store;
   knowledge: KnowledgeBase;
+  triage: Triage;
   /** Longest text accepted in one message (default 2000 characters). */
   maxMessageChars?: number;
 }
@@ -28,6 +31,7 @@ export interface Engine {
 export function createEngine({
   store,
   knowledge: kb,
+  triage,
   maxMessageChars = 2000,
 }: EngineOptions): Engine {
   const queue = createSerialQueue();
@@ -44,6 +48,7 @@ export function createEngine({
         intent: 'command',
         topics: [],
         urgency: conversation.urgency,
+        signals: [],
         locale,
         replies: [],
         duplicate: true,
@@ -58,14 +63,21 @@ export function createEngine({
         ...(inbound.choice ? { choice: inbound.choice } : {}),
         createdAt: inbound.receivedAt,
       });
-      const decision = decide(inbound, text, locale);
+      // Every typed message is screened; a pressed button is our own words.
+      const screened = inbound.choice
+        ? { level: 'none' as const, signals: [], abroad: false }
+        : triage.screen(text);
+      const decision = applyTriage(kb, screened, decide(inbound, text, locale), locale);
+      // The level a conversation has reached never drops by itself.
+      const urgency = maxUrgency(conversation.urgency, screened.level);
       if (decision.erase) {
         await store.deleteConversation(conversation.id);
-        return result(conversation, decision, locale);
+        return result(conversation, decision, locale, urgency, screened.signals);
       }
       const nextLocale = decision.locale ?? locale;
       await store.updateConversation(conversation.id, {
         locale: nextLocale,
+        urgency,
         context: {
           ...conversation.context,
           ...decision.context,
@@ -80,7 +92,7 @@ export function createEngine({
           reply,
         });
       }
-      return result(conversation, decision, nextLocale);
+      return result(conversation, decision, nextLocale, urgency, screened.signals);
     } catch (cause) {
       throw new TurnError(conversation.id, { cause });
     }
@@ -98,12 +110,19 @@ export function createEngine({
     return fromChoice ?? routeText(kb, text, locale);
   }
 
-  function result(conversation: Conversation, d: Decision, locale: string): TurnResult {
+  function result(
+    conversation: Conversation,
+    d: Decision,
+    locale: string,
+    urgency: Urgency,
+    signals: TriageSignal[],
+  ): TurnResult {
     return {
       conversationId: conversation.id,
       intent: d.intent,
       topics: d.topics.slice(0, 5),
-      urgency: conversation.urgency,
+      urgency,
+      signals,
       locale,
       replies: d.replies,
       duplicate: false,

@@ -54,6 +54,10 @@ export function routeChoice(
       return { intent: 'command', topics: [], replies: [{ text: m.deleted }], erase: true };
     case 'cmd:delete-no':
       return { intent: 'command', topics: [], replies: [{ text: m.delete_kept }] };
+    case 'cmd:safe-yes':
+      return { intent: 'handoff', topics: [], replies: [{ text: m.safe_yes_reply }] };
+    case 'cmd:safe-no':
+      return { intent: 'handoff', topics: [], replies: [{ text: m.safe_no_reply }] };
     default:
       return undefined;
   }

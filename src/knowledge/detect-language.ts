@@ -1,4 +1,4 @@
-import { clean, words } from './normalize.js';
+import { clean, words } from '../core/text/normalize.js';
 
 /** Letters only Vietnamese uses among the Latin scripts we meet (folded text loses them). */
 const VIETNAMESE_LETTERS =

@@ -3,9 +3,9 @@ import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { ContentError } from '../core/errors.js';
+import type { TeencodeDictionary } from '../core/text/normalize.js';
+import { compilePhrases, isWholeMessage } from '../core/text/phrases.js';
 import type { Locale } from '../core/types.js';
-import type { TeencodeDictionary } from './normalize.js';
-import { compilePhrases, isWholeMessage } from './phrases.js';
 
 const phraseList = z.array(z.string().min(1)).min(1);
 const intentsSchema = z.object({

@@ -1,10 +1,10 @@
+import type { TeencodeDictionary } from '../core/text/normalize.js';
 import type { Locale } from '../core/types.js';
 import type { Article } from './article-schema.js';
 import { type IntentDetector, loadIntents } from './intents.js';
 import { loadArticles } from './load-articles.js';
 import { loadTeencode } from './load-teencode.js';
 import { loadMessages, type Messages } from './messages.js';
-import type { TeencodeDictionary } from './normalize.js';
 import { type Retrieval, retrieve } from './retrieve.js';
 import { buildKnowledgeIndex, type KnowledgeIndex } from './search-index.js';
 

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { ContentError } from '../core/errors.js';
-import { fold, type TeencodeDictionary } from './normalize.js';
+import { fold, type TeencodeDictionary } from '../core/text/normalize.js';
 
 /** Reads `content/teencode.yaml` (token → reading or list of readings). */
 export function loadTeencode(contentDir: string): TeencodeDictionary {

@@ -27,6 +27,15 @@ export const messagesSchema = z.object({
   delete_kept: text,
   too_long: text,
   not_text: text,
+  emergency: text,
+  emergency_abroad: text,
+  safe_to_chat: text,
+  safe_yes: text,
+  safe_no: text,
+  safe_yes_reply: text,
+  safe_no_reply: text,
+  urgent_offer: text,
+  not_now: text,
 });
 
 export type Messages = z.infer<typeof messagesSchema>;

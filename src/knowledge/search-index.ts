@@ -1,6 +1,6 @@
 import MiniSearch from 'minisearch';
+import type { TeencodeDictionary } from '../core/text/normalize.js';
 import type { Article } from './article-schema.js';
-import type { TeencodeDictionary } from './normalize.js';
 import { isPair, searchTerms } from './terms.js';
 
 /** One topic the index found, in any language it is written in. */
@@ -65,8 +65,7 @@ export function buildKnowledgeIndex(articles: Article[], dict: TeencodeDictionar
     const results = index.search(queryTerms.join(' '), {
       tokenize: (q) => q.split(' '),
       processTerm: (t) => t,
-      boost: { title: 2, questions: 2, keywords: 2.5, short: 1, body: 0.15 },
-      boostTerm: (term) => (isPair(term) ? 1.6 : 1),
+      boost: { title: 2, questions: 3, keywords: 2.5, short: 1, body: 0.3 },
       fuzzy: (term) => (!isPair(term) && term.length >= 6 ? 0.2 : false),
       weights: { fuzzy: 0.4, prefix: 0 },
     });

@@ -5,7 +5,7 @@ import {
   primarySequence,
   stem,
   type TeencodeDictionary,
-} from './normalize.js';
+} from '../core/text/normalize.js';
 import { STOPWORDS } from './stopwords.js';
 
 /** Joins two syllables into one index term: "ho chieu" → "ho_chieu". */

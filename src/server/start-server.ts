@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { Server } from 'socket.io';
 import type { Config } from '../config.js';
 import { createEngine, type Engine } from '../engine/engine.js';
-import type { KnowledgeBase } from '../knowledge/knowledge-base.js';
+import type { Content } from '../load-content.js';
 import type { Store } from '../store/store.js';
 import { createApp } from './app.js';
 import { attachChatGateway } from './chat-gateway.js';
@@ -22,15 +22,20 @@ export interface RunningServer {
 
 const projectRoot = fileURLToPath(new URL('../../', import.meta.url));
 
-/** Wires HTTP, Socket.IO and the engine over a given store and knowledge base. */
+/** Wires HTTP, Socket.IO and the engine over a given store and loaded content. */
 export async function startServer(
   config: Config,
   store: Store,
-  knowledge: KnowledgeBase,
+  { knowledge, triage }: Content,
 ): Promise<RunningServer> {
   const logger = createLogger(config.LOG_LEVEL);
   const metrics = createMetrics();
-  const engine = createEngine({ store, knowledge, maxMessageChars: config.MAX_MESSAGE_CHARS });
+  const engine = createEngine({
+    store,
+    knowledge,
+    triage,
+    maxMessageChars: config.MAX_MESSAGE_CHARS,
+  });
   let accepting = true;
   const app = createApp({
     store,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createEngine } from '../../src/engine/engine.js';
 import { createSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
-import { conversation, knowledge, readable } from '../support/conversation.js';
+import { content, conversation, knowledge, readable } from '../support/conversation.js';
 
 describe('a conversation with the engine', () => {
   it('greets a hello with a menu that includes a person', async () => {
@@ -147,11 +147,47 @@ describe('a conversation with the engine', () => {
   it('keeps the conversation when the engine restarts on the same store', async () => {
     const store = createSqliteStore(':memory:');
     const first = conversation({ store, userId: 'u-restart' });
-    await first.say('my employer keeps my passport');
-    const engine = createEngine({ store, knowledge: knowledge() });
+    await first.say('what does hotline 111 do');
+    const engine = createEngine({ store, knowledge: knowledge(), triage: content().triage });
     const again = conversation({ store, engine, userId: 'u-restart' });
     const r = await again.say('ok');
     expect(r.locale).toBe('en');
     expect(await store.listMessages(r.conversationId)).toHaveLength(4);
+  });
+});
+
+describe('safety in a conversation', () => {
+  it('answers an emergency first with safety steps, the right numbers, and asks if it is safe to chat', async () => {
+    const r = await conversation().say('em đang bị nhốt ở Campuchia, bọn nó đánh em');
+    expect(r.urgency).toBe('emergency');
+    expect(r.intent).toBe('handoff');
+    expect(r.topics[0]).toBe('in-danger-now');
+    const [safety] = r.replies;
+    expect(safety?.text).toMatch(/113/);
+    expect(safety?.text).toMatch(/111/);
+    expect(safety?.text).toMatch(/\+84 981 84 84 84/);
+    expect(safety?.choices?.map((c) => c.payload)).toEqual(['cmd:safe-yes', 'cmd:safe-no']);
+    expect(r.signals.map((s) => s.id)).toEqual(expect.arrayContaining(['confined', 'violence']));
+  });
+
+  it('gives the home numbers without the abroad line when no place abroad is named', async () => {
+    const r = await conversation().say('i am locked in a room and they beat me');
+    expect(r.replies[0]?.text).toMatch(/113/);
+    expect(r.replies[0]?.text).not.toMatch(/\+84 981/);
+  });
+
+  it('offers a counsellor with two choices on an urgent message, after the answer', async () => {
+    const r = await conversation().say('chủ giữ hộ chiếu của em không trả');
+    expect(r.urgency).toBe('urgent');
+    expect(r.replies[0]?.topicId).toBe('document-confiscation');
+    expect(r.replies.at(-1)?.choices?.map((c) => c.payload)).toEqual(['cmd:person', 'cmd:menu']);
+  });
+
+  it('never lowers the level of a conversation by itself', async () => {
+    const c = conversation();
+    await c.say('em đang bị nhốt, cứu em');
+    const later = await c.say('111 là gì');
+    expect(later.urgency).toBe('emergency');
+    expect((await c.store.getConversation(later.conversationId))?.urgency).toBe('emergency');
   });
 });

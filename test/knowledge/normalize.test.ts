@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { clean, expandedWords, fold, words } from '../../src/core/text/normalize.js';
 import { detectLanguage } from '../../src/knowledge/detect-language.js';
-import { clean, expandedWords, fold, words } from '../../src/knowledge/normalize.js';
 import { searchTerms } from '../../src/knowledge/terms.js';
 import { knowledge } from '../support/conversation.js';
 

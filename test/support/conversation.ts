@@ -2,16 +2,18 @@ import { randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
 import type { TurnResult } from '../../src/core/types.js';
 import { createEngine, type Engine } from '../../src/engine/engine.js';
-import { type KnowledgeBase, loadKnowledgeBase } from '../../src/knowledge/knowledge-base.js';
+import type { KnowledgeBase } from '../../src/knowledge/knowledge-base.js';
+import { type Content, loadContent } from '../../src/load-content.js';
 import { createSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import type { Store } from '../../src/store/store.js';
 
-let shared: KnowledgeBase | undefined;
+let shared: Content | undefined;
 /** The real content, loaded once per test file. */
-export function knowledge(): KnowledgeBase {
-  shared ??= loadKnowledgeBase(resolve('content'), 'vi');
+export function content(): Content {
+  shared ??= loadContent(resolve('content'), 'vi');
   return shared;
 }
+export const knowledge = (): KnowledgeBase => content().knowledge;
 
 export interface Conversation {
   say(
@@ -34,6 +36,7 @@ export function conversation(
     createEngine({
       store,
       knowledge: knowledge(),
+      triage: content().triage,
       maxMessageChars: options.maxMessageChars ?? 2000,
     });
   const userId = options.userId ?? randomUUID();

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { io, type Socket } from 'socket.io-client';
 import { loadConfig } from '../../src/config.js';
-import { loadKnowledgeBase } from '../../src/knowledge/knowledge-base.js';
+import { loadContent } from '../../src/load-content.js';
 import { type RunningServer, startServer } from '../../src/server/start-server.js';
 import { createSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 
@@ -27,8 +27,8 @@ export async function startTestServer(
     QUICK_EXIT_URL: 'https://neutral.example/weather',
     ...env,
   });
-  const knowledge = loadKnowledgeBase(config.CONTENT_DIR, config.DEFAULT_LOCALE);
-  const server = await startServer(config, createSqliteStore(config.databaseFile), knowledge);
+  const content = loadContent(config.CONTENT_DIR, config.DEFAULT_LOCALE);
+  const server = await startServer(config, createSqliteStore(config.databaseFile), content);
   return {
     ...server,
     dataDir,
