@@ -1,6 +1,7 @@
 import { createServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import type { DestinationStream } from 'pino';
 import { Server } from 'socket.io';
 import type { Config } from '../config.js';
 import { createEngine, type Engine } from '../engine/engine.js';
@@ -27,8 +28,10 @@ export async function startServer(
   config: Config,
   store: Store,
   { knowledge, triage }: Content,
+  /** Where logs go (standard output by default; tests capture them). */
+  logDestination?: DestinationStream,
 ): Promise<RunningServer> {
-  const logger = createLogger(config.LOG_LEVEL);
+  const logger = createLogger(config.LOG_LEVEL, logDestination);
   const metrics = createMetrics();
   const engine = createEngine({
     store,

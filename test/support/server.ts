@@ -18,6 +18,8 @@ export interface TestServer extends RunningServer {
 export async function startTestServer(
   env: Record<string, string> = {},
   dataDir = mkdtempSync(join(tmpdir(), 'sj-server-')),
+  /** When given, every log line is collected here instead of printed. */
+  logs?: string[],
 ): Promise<TestServer> {
   const config = loadConfig({
     PORT: '0',
@@ -28,14 +30,15 @@ export async function startTestServer(
     ...env,
   });
   const content = loadContent(config.CONTENT_DIR, config.DEFAULT_LOCALE);
-  const server = await startServer(config, createSqliteStore(config.databaseFile), content);
+  const sink = logs ? { write: (line: string) => void logs.push(line) } : undefined;
+  const server = await startServer(config, createSqliteStore(config.databaseFile), content, sink);
   return {
     ...server,
     dataDir,
     async restart() {
       await server.stop();
       // Same port, so a client that was connected can reconnect on its own.
-      return startTestServer({ ...env, PORT: new URL(server.url).port }, dataDir);
+      return startTestServer({ ...env, PORT: new URL(server.url).port }, dataDir, logs);
     },
     async cleanup() {
       await server.stop();
