@@ -33,7 +33,7 @@ describe('service basics', () => {
     const session = 'session-graceful-000000';
     const socket = connectChat(server.url, session);
     await nextEvent(socket, 'history');
-    const sent = new Promise((resolve) => socket.io.engine.once('drain', resolve));
+    const sent = new Promise<void>((resolve) => socket.io.engine.once('drain', () => resolve()));
     socket.emit('message', { id: 'g1', text: 'tổng đài 111 là gì' });
     await sent;
     await new Promise((r) => setTimeout(r, 20));
