@@ -8,6 +8,7 @@ import type {
   StoredMessage,
   Urgency,
 } from '../core/types.js';
+import type { CounsellorStore, TicketStore } from './handoff-store.js';
 
 /** Fields of a conversation that a turn may change. */
 export interface ConversationPatch {
@@ -31,7 +32,7 @@ export interface NewMessage {
  * same contract suite in `test/contracts/store-contract.ts`. Methods are async
  * so that a networked store fits the same shape.
  */
-export interface Store {
+export interface Store extends TicketStore, CounsellorStore {
   /** Finds the conversation of this person on this channel, creating it if new. */
   openConversation(channel: string, userId: string, locale: Locale): Promise<Conversation>;
   /** The conversation of this person on this channel, if there is one. */

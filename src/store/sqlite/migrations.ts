@@ -35,4 +35,47 @@ export const migrations: string[] = [
   );
   CREATE INDEX processed_by_time ON processed_messages (processed_at);
   `,
+  `
+  CREATE TABLE tickets (
+    id TEXT PRIMARY KEY,
+    conversation_id TEXT NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,
+    channel TEXT NOT NULL,
+    locale TEXT NOT NULL,
+    level TEXT NOT NULL,
+    signals TEXT NOT NULL DEFAULT '[]',
+    reason TEXT NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('queued', 'claimed', 'closed')),
+    owner_id TEXT,
+    opened_at INTEGER NOT NULL,
+    claimed_at INTEGER,
+    closed_at INTEGER,
+    outcome TEXT
+  );
+  -- One open ticket per conversation.
+  CREATE UNIQUE INDEX one_open_ticket ON tickets (conversation_id) WHERE status != 'closed';
+  CREATE INDEX tickets_by_status ON tickets (status, opened_at);
+  CREATE TABLE counsellors (
+    id TEXT PRIMARY KEY,
+    username TEXT NOT NULL UNIQUE,
+    display_name TEXT NOT NULL,
+    role TEXT NOT NULL CHECK (role IN ('counsellor', 'supervisor', 'admin')),
+    password_hash TEXT NOT NULL,
+    languages TEXT NOT NULL DEFAULT '[]',
+    available INTEGER NOT NULL DEFAULT 0,
+    created_at INTEGER NOT NULL
+  );
+  CREATE TABLE counsellor_sessions (
+    token_hash TEXT PRIMARY KEY,
+    counsellor_id TEXT NOT NULL REFERENCES counsellors(id) ON DELETE CASCADE,
+    expires_at INTEGER NOT NULL
+  );
+  CREATE TABLE audit_log (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    at INTEGER NOT NULL,
+    counsellor_id TEXT NOT NULL,
+    action TEXT NOT NULL,
+    ticket_id TEXT,
+    conversation_id TEXT
+  );
+  `,
 ];

@@ -5,6 +5,7 @@ import Database from 'better-sqlite3';
 import type { Conversation, Locale, StoredMessage } from '../../core/types.js';
 import type { ConversationPatch, NewMessage, Store } from '../store.js';
 import { migrations } from './migrations.js';
+import { sqliteHandoffStore } from './sqlite-handoff.js';
 
 interface ConversationRow {
   id: string;
@@ -104,6 +105,7 @@ export function createSqliteStore(filename: string): Store {
   }
 
   return {
+    ...sqliteHandoffStore(db),
     async openConversation(channel: string, userId: string, locale: Locale) {
       const now = Date.now();
       q.insertConversation.run(randomUUID(), channel, userId, locale, now, now);

@@ -1,0 +1,159 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Store } from '../../src/store/store.js';
+
+const signal = (id: string, level: 'urgent' | 'emergency') => ({ id, level, label: id, words: id });
+
+/** What every Store adapter must do for tickets, counsellors, sessions and audit. */
+export function runHandoffStoreContract(
+  name: string,
+  make: () => Promise<{ store: Store; reopen: () => Promise<Store>; cleanup: () => Promise<void> }>,
+): void {
+  describe(`Handoff store contract: ${name}`, () => {
+    let store: Store;
+    let reopen: () => Promise<Store>;
+    let cleanup: () => Promise<void>;
+    beforeEach(async () => {
+      ({ store, reopen, cleanup } = await make());
+    });
+    afterEach(async () => {
+      await store.close();
+      await cleanup();
+    });
+
+    async function ticketFor(userId: string, level: 'none' | 'urgent' | 'emergency' = 'none') {
+      const c = await store.openConversation('web', userId, 'vi');
+      const { ticket } = await store.openTicket({
+        conversationId: c.id,
+        channel: 'web',
+        locale: 'vi',
+        level,
+        signals: [],
+        reason: 'asked',
+      });
+      return ticket;
+    }
+
+    it('keeps one open ticket per conversation, raising its level and merging signals', async () => {
+      const c = await store.openConversation('web', 't1', 'vi');
+      const base = { conversationId: c.id, channel: 'web', locale: 'vi', reason: 'asked' as const };
+      const first = await store.openTicket({
+        ...base,
+        level: 'urgent',
+        signals: [signal('passport-held', 'urgent')],
+      });
+      const again = await store.openTicket({
+        ...base,
+        level: 'emergency',
+        signals: [signal('confined', 'emergency')],
+      });
+      const lower = await store.openTicket({ ...base, level: 'none', signals: [] });
+      expect(first.created).toBe(true);
+      expect(again.created).toBe(false);
+      expect(again.ticket.id).toBe(first.ticket.id);
+      expect(lower.ticket.level).toBe('emergency');
+      expect(lower.ticket.signals.map((s) => s.id)).toEqual(['passport-held', 'confined']);
+      expect((await store.openTicketFor(c.id))?.id).toBe(first.ticket.id);
+    });
+
+    it('opening tickets for one conversation at once yields one ticket', async () => {
+      const c = await store.openConversation('web', 't-race', 'vi');
+      const results = await Promise.all(
+        Array.from({ length: 20 }, () =>
+          store.openTicket({
+            conversationId: c.id,
+            channel: 'web',
+            locale: 'vi',
+            level: 'none',
+            signals: [],
+            reason: 'asked',
+          }),
+        ),
+      );
+      expect(new Set(results.map((r) => r.ticket.id)).size).toBe(1);
+      expect(results.filter((r) => r.created)).toHaveLength(1);
+    });
+
+    it('gives a ticket to exactly one of 50 counsellors claiming it at once', async () => {
+      const t = await ticketFor('t2', 'emergency');
+      const wins = await Promise.all(
+        Array.from({ length: 50 }, (_, i) => store.claimTicket(t.id, `c${i}`)),
+      );
+      expect(wins.filter(Boolean)).toHaveLength(1);
+      const owner = `c${wins.indexOf(true)}`;
+      expect(await store.getTicket(t.id)).toMatchObject({ status: 'claimed', ownerId: owner });
+    });
+
+    it('lets only the owner return, transfer or close a ticket', async () => {
+      const t = await ticketFor('t3');
+      await store.claimTicket(t.id, 'alice');
+      expect(await store.releaseTicket(t.id, 'bob')).toBe(false);
+      expect(await store.transferTicket(t.id, 'bob', 'carol')).toBe(false);
+      expect(await store.transferTicket(t.id, 'alice', 'bob')).toBe(true);
+      expect(await store.releaseTicket(t.id, 'bob')).toBe(true);
+      expect((await store.getTicket(t.id))?.status).toBe('queued');
+      await store.claimTicket(t.id, 'carol');
+      const outcome = {
+        kind: 'referral' as const,
+        detail: 'rescue' as const,
+        agency: 'police',
+        notes: 'n',
+      };
+      expect(await store.closeTicket(t.id, 'alice', outcome)).toBe(false);
+      expect(await store.closeTicket(t.id, 'alice', outcome, true)).toBe(true);
+      expect(await store.getTicket(t.id)).toMatchObject({ status: 'closed', outcome });
+      expect(await store.openTicketFor(t.conversationId)).toBeUndefined();
+      expect(await store.claimTicket(t.id, 'dave')).toBe(false);
+    });
+
+    it('lists open tickets only, and keeps them across a restart', async () => {
+      const a = await ticketFor('t4', 'urgent');
+      const b = await ticketFor('t5');
+      await store.claimTicket(b.id, 'x');
+      await store.close();
+      store = await reopen();
+      const open = await store.listOpenTickets();
+      expect(open.map((t) => t.id).sort()).toEqual([a.id, b.id].sort());
+      expect(open.find((t) => t.id === b.id)?.ownerId).toBe('x');
+    });
+
+    it('stores counsellors, availability, sessions and audit entries', async () => {
+      const c = await store.createCounsellor({
+        username: 'lan',
+        displayName: 'Lan',
+        role: 'counsellor',
+        passwordHash: 'scrypt$x',
+        languages: ['vi', 'hmn'],
+      });
+      await expect(
+        store.createCounsellor({
+          username: 'lan',
+          displayName: 'L2',
+          role: 'admin',
+          passwordHash: 'x',
+          languages: [],
+        }),
+      ).rejects.toThrow();
+      await store.setAvailability(c.id, true);
+      expect(await store.findCounsellor('lan')).toMatchObject({
+        id: c.id,
+        available: true,
+        languages: ['vi', 'hmn'],
+      });
+      const expiresAt = new Date(Date.now() + 60_000);
+      await store.createSession({ token: 'hash1', counsellorId: c.id, expiresAt });
+      expect((await store.getSession('hash1'))?.expiresAt.getTime()).toBe(expiresAt.getTime());
+      await store.deleteSession('hash1');
+      expect(await store.getSession('hash1')).toBeUndefined();
+      await store.recordAudit({
+        at: new Date(),
+        counsellorId: c.id,
+        action: 'read-transcript',
+        conversationId: 'conv1',
+      });
+      expect(await store.listAudit({ conversationId: 'conv1' })).toMatchObject([
+        { action: 'read-transcript' },
+      ]);
+      expect(await store.listAudit({ conversationId: 'other' })).toEqual([]);
+    });
+  });
+}
