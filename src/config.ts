@@ -27,6 +27,8 @@ const schema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Where the widget's quick-exit button sends the page. */
   QUICK_EXIT_URL: z.url().default('https://www.google.com/search?q=th%E1%BB%9Di+ti%E1%BA%BFt'),
+  /** How long a counsellor's sign-in lasts, in hours. */
+  COUNSELLOR_SESSION_HOURS: z.coerce.number().min(0.1).max(72).default(12),
   /** Seconds to wait for turns in flight when stopping. */
   SHUTDOWN_GRACE_SECONDS: z.coerce.number().min(0).max(120).default(10),
 });

@@ -1,6 +1,12 @@
-import type { Locale } from './core/types.js';
+import type { Locale, Outbound } from './core/types.js';
+import { createEngine, type Engine } from './engine/engine.js';
+import { createEventBus, type EventBus } from './handoff/events.js';
+import { createHandoff, type Handoff } from './handoff/handoff.js';
+import type { QueueSettings } from './handoff/queue.js';
 import { loadTriage, type Triage } from './handoff/triage.js';
 import { type KnowledgeBase, loadKnowledgeBase } from './knowledge/knowledge-base.js';
+import { format } from './knowledge/messages.js';
+import type { Store } from './store/store.js';
 
 export interface Content {
   knowledge: KnowledgeBase;
@@ -11,4 +17,35 @@ export interface Content {
 export function loadContent(contentDir: string, defaultLocale: Locale): Content {
   const knowledge = loadKnowledgeBase(contentDir, defaultLocale);
   return { knowledge, triage: loadTriage(contentDir, knowledge.dict) };
+}
+
+/** Builds the engine and the counsellor handoff over a store: one wiring for server, tools and tests. */
+export function assembleEngine(options: {
+  store: Store;
+  content: Content;
+  outbound?: Outbound;
+  maxMessageChars?: number;
+  queueSettings?: QueueSettings;
+}): { engine: Engine; handoff: Handoff; events: EventBus } {
+  const { store, content } = options;
+  const { knowledge } = content;
+  const events = createEventBus();
+  const handoff = createHandoff({
+    store,
+    events,
+    outbound: options.outbound ?? { deliver: async () => undefined },
+    ...(options.queueSettings ? { settings: options.queueSettings } : {}),
+    texts: {
+      joined: (locale, name) => format(knowledge.messages(locale).counsellor_joined, { name }),
+      closed: (locale) => knowledge.messages(locale).counsellor_closed,
+    },
+  });
+  const engine = createEngine({
+    store,
+    knowledge,
+    triage: content.triage,
+    handoff,
+    ...(options.maxMessageChars ? { maxMessageChars: options.maxMessageChars } : {}),
+  });
+  return { engine, handoff, events };
 }

@@ -6,8 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { createInterface } from 'node:readline';
 import { loadConfig } from '../config.js';
 import type { Choice, Reply } from '../core/types.js';
-import { createEngine } from '../engine/engine.js';
-import { loadContent } from '../load-content.js';
+import { assembleEngine, loadContent } from '../load-content.js';
 import { createSqliteStore } from '../store/sqlite/sqlite-store.js';
 
 function show(reply: Reply): Choice[] {
@@ -22,14 +21,10 @@ function show(reply: Reply): Choice[] {
 
 async function main() {
   const config = loadConfig();
-  const { knowledge, triage } = loadContent(config.CONTENT_DIR, config.DEFAULT_LOCALE);
+  const content = loadContent(config.CONTENT_DIR, config.DEFAULT_LOCALE);
+  const { knowledge } = content;
   const store = createSqliteStore(':memory:');
-  const engine = createEngine({
-    store,
-    knowledge,
-    triage,
-    maxMessageChars: config.MAX_MESSAGE_CHARS,
-  });
+  const { engine } = assembleEngine({ store, content, maxMessageChars: config.MAX_MESSAGE_CHARS });
   const rl = createInterface({ input: process.stdin, output: process.stdout });
   const m = knowledge.messages(config.DEFAULT_LOCALE);
   let choices = show({ text: m.greeting, choices: m.menu });

@@ -7,9 +7,8 @@
 import { createReadStream, createWriteStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { loadConfig } from '../config.js';
-import { createEngine } from '../engine/engine.js';
 import { repliesAsText } from '../engine/replies.js';
-import { loadContent } from '../load-content.js';
+import { assembleEngine, loadContent } from '../load-content.js';
 import { createSqliteStore } from '../store/sqlite/sqlite-store.js';
 
 export interface EvalOutput {
@@ -26,14 +25,10 @@ export async function runEval(
   write: (row: object) => void,
 ): Promise<number> {
   const config = loadConfig();
-  const { knowledge, triage } = loadContent(config.CONTENT_DIR, config.DEFAULT_LOCALE);
+  const content = loadContent(config.CONTENT_DIR, config.DEFAULT_LOCALE);
+  const { knowledge } = content;
   const store = createSqliteStore(':memory:');
-  const engine = createEngine({
-    store,
-    knowledge,
-    triage,
-    maxMessageChars: config.MAX_MESSAGE_CHARS,
-  });
+  const { engine } = assembleEngine({ store, content, maxMessageChars: config.MAX_MESSAGE_CHARS });
   let n = 0;
   let lineNo = 0;
   for await (const line of lines) {

@@ -110,3 +110,15 @@ export interface TurnResult {
   /** True when the message id had been processed before and nothing was sent. */
   duplicate: boolean;
 }
+
+/**
+ * Sends replies to a person outside a turn (a counsellor's message, "a
+ * counsellor has joined"). Implemented by the channel registry; the web
+ * widget's gateway is one channel.
+ */
+export interface Outbound {
+  deliver(
+    conversation: Pick<Conversation, 'id' | 'channel' | 'userId'>,
+    replies: Reply[],
+  ): Promise<void>;
+}

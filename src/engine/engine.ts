@@ -1,9 +1,11 @@
 import { InputError, TurnError } from '../core/errors.js';
 import type { Conversation, Inbound, StoredMessage, TurnResult, Urgency } from '../core/types.js';
+import type { Handoff } from '../handoff/handoff.js';
 import { maxUrgency, type Triage, type TriageSignal } from '../handoff/triage.js';
 import type { KnowledgeBase } from '../knowledge/knowledge-base.js';
 import type { Store } from '../store/store.js';
 import { chooseLocale } from './choose-locale.js';
+import { applyHandoff } from './handoff-step.js';
 import { type Decision, routeChoice, routeText, tooLongText } from './route.js';
 import { applyTriage } from './safety.js';
 import { createSerialQueue } from './serial-queue.js';
@@ -12,6 +14,7 @@ export interface EngineOptions {
   store: Store;
   knowledge: KnowledgeBase;
   triage: Triage;
+  handoff: Handoff;
   /** Longest text accepted in one message (default 2000 characters). */
   maxMessageChars?: number;
 }
@@ -32,6 +35,7 @@ export function createEngine({
   store,
   knowledge: kb,
   triage,
+  handoff,
   maxMessageChars = 2000,
 }: EngineOptions): Engine {
   const queue = createSerialQueue();
@@ -67,23 +71,31 @@ export function createEngine({
       const screened = inbound.choice
         ? { level: 'none' as const, signals: [], abroad: false }
         : triage.screen(text);
-      const decision = applyTriage(kb, screened, decide(inbound, text, locale), locale);
       // The level a conversation has reached never drops by itself.
       const urgency = maxUrgency(conversation.urgency, screened.level);
-      if (decision.erase) {
-        await store.deleteConversation(conversation.id);
-        return result(conversation, decision, locale, urgency, screened.signals);
+      if (conversation.state === 'with_counsellor' && !inbound.choice?.startsWith('cmd:delete')) {
+        // The counsellor answers now: the bot stays quiet, triage still raises the ticket.
+        await store.updateConversation(conversation.id, { urgency });
+        await handoff.userMessage(conversation, text, screened.level, screened.signals);
+        const quiet: Decision = { intent: 'handoff', topics: [], replies: [] };
+        return result(conversation, quiet, conversation.locale, urgency, screened.signals);
       }
-      const nextLocale = decision.locale ?? locale;
-      await store.updateConversation(conversation.id, {
+      const routed = applyTriage(kb, screened, decide(inbound, text, locale), locale);
+      if (routed.erase) {
+        await store.deleteConversation(conversation.id);
+        return result(conversation, routed, locale, urgency, screened.signals);
+      }
+      const nextLocale = routed.locale ?? locale;
+      const updated = await store.updateConversation(conversation.id, {
         locale: nextLocale,
         urgency,
         context: {
           ...conversation.context,
-          ...decision.context,
-          ...(decision.localeChosen ? { localeChosen: true } : {}),
+          ...routed.context,
+          ...(routed.localeChosen ? { localeChosen: true } : {}),
         },
       });
+      const decision = await applyHandoff(kb, handoff, updated, routed, screened, text, nextLocale);
       for (const reply of decision.replies) {
         await store.appendMessage({
           conversationId: conversation.id,

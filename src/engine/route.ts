@@ -13,6 +13,10 @@ export interface Decision {
   localeChosen?: boolean;
   /** The person asked to erase the conversation and confirmed it. */
   erase?: boolean;
+  /** Open (or raise) a ticket in the counsellor queue; the engine adds the place in the queue. */
+  openTicket?: 'asked' | 'emergency';
+  /** Withdraw the request for a person. */
+  cancel?: boolean;
 }
 
 /** A pressed button: `topic:<id>`, `cmd:menu`, `cmd:person`, `cmd:lang:<locale>`, `cmd:delete[-yes|-no]`. */
@@ -47,7 +51,9 @@ export function routeChoice(
     case 'cmd:menu':
       return { intent: 'command', topics: [], replies: [menuReply(kb, locale)] };
     case 'cmd:person':
-      return { intent: 'handoff', topics: [], replies: [{ text: m.handoff_unavailable }] };
+      return { intent: 'handoff', topics: [], replies: [], openTicket: 'asked' };
+    case 'cmd:cancel':
+      return { intent: 'command', topics: [], replies: [{ text: m.cancelled }], cancel: true };
     case 'cmd:delete':
       return deleteQuestion(kb, locale);
     case 'cmd:delete-yes':
@@ -88,6 +94,7 @@ export function routeText(kb: KnowledgeBase, text: string, locale: Locale): Deci
   const asked = intents.languageRequest(text);
   if (asked) return routeChoice(kb, `cmd:lang:${asked}`, locale) as Decision;
   if (intents.isMenu(text)) return routeChoice(kb, 'cmd:menu', locale) as Decision;
+  if (intents.isCancel(text)) return routeChoice(kb, 'cmd:cancel', locale) as Decision;
   if (intents.wantsDelete(text)) return deleteQuestion(kb, locale);
   if (intents.isHarmfulRequest(text)) {
     return { intent: 'refuse', topics: [], replies: [{ text: m.refuse }] };
@@ -95,7 +102,7 @@ export function routeText(kb: KnowledgeBase, text: string, locale: Locale): Deci
   const found = kb.retrieve(text);
   const topics = found.kind === 'none' ? [] : found.hits.map((h) => h.topicId);
   if (intents.wantsPerson(text)) {
-    return { intent: 'handoff', topics, replies: [{ text: m.handoff_unavailable }] };
+    return { intent: 'handoff', topics, replies: [], openTicket: 'asked' };
   }
   if (found.kind === 'answer') {
     return {

@@ -27,6 +27,7 @@ export function applyTriage(
     return {
       ...decision,
       intent: 'handoff',
+      openTicket: 'emergency',
       topics: ['in-danger-now', ...decision.topics.filter((t) => t !== 'in-danger-now')],
       replies: [safety],
     };

@@ -13,6 +13,7 @@ const intentsSchema = z.object({
   handoff: phraseList,
   delete: phraseList,
   menu: phraseList,
+  cancel: phraseList,
   language: z.record(z.string(), phraseList),
   harmful: z.object({ asks_how: phraseList, acts: phraseList, protective: phraseList }),
 });
@@ -23,6 +24,8 @@ export interface IntentDetector {
   wantsPerson(text: string): boolean;
   wantsDelete(text: string): boolean;
   isMenu(text: string): boolean;
+  /** The whole message withdraws a request for a person ("hủy", "cancel"). */
+  isCancel(text: string): boolean;
   /** The locale asked for when the whole message names a language ("English", "tiếng Việt"). */
   languageRequest(text: string): Locale | undefined;
   /** Asks for a way to traffic, smuggle, forge, buy a child or an organ, or evade the police. */
@@ -50,6 +53,7 @@ export function loadIntents(contentDir: string, dict: TeencodeDictionary): Inten
     wantsPerson: (text) => handoff.match(text) !== undefined,
     wantsDelete: (text) => remove.match(text) !== undefined,
     isMenu: (text) => isWholeMessage(text, spec.menu),
+    isCancel: (text) => isWholeMessage(text, spec.cancel),
     languageRequest: (text) =>
       Object.entries(spec.language).find(([, phrases]) => isWholeMessage(text, phrases))?.[0],
     isHarmfulRequest: (text) =>

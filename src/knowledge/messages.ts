@@ -17,7 +17,6 @@ export const messagesSchema = z.object({
   menu_button: text,
   read_more: text,
   sources: text,
-  handoff_unavailable: text,
   refuse: text,
   language_set: text,
   delete_confirm: text,
@@ -36,6 +35,12 @@ export const messagesSchema = z.object({
   safe_no_reply: text,
   urgent_offer: text,
   not_now: text,
+  queued: text,
+  nobody_online: text,
+  cancel_button: text,
+  cancelled: text,
+  counsellor_joined: text,
+  counsellor_closed: text,
 });
 
 export type Messages = z.infer<typeof messagesSchema>;

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import express, { type ErrorRequestHandler, type Express } from 'express';
+import express, { type ErrorRequestHandler, type Express, type Router } from 'express';
 import helmet from 'helmet';
 import type { Store } from '../store/store.js';
 import type { Logger } from './logger.js';
@@ -17,6 +17,8 @@ export interface AppOptions {
   quickExitUrl: string;
   /** False while shutting down, so the load balancer stops sending traffic. */
   isAccepting: () => boolean;
+  /** Routers mounted by other modules (counsellor API, channel webhooks). */
+  routes?: { path: string; router: Router }[];
 }
 
 /**
@@ -80,6 +82,8 @@ export function createApp(options: AppOptions): Express {
   app.get('/', (_req, res) => {
     res.type('html').send(demo);
   });
+
+  for (const { path, router } of options.routes ?? []) app.use(path, router);
 
   app.use((_req, res) => {
     res.status(404).json({ error: { code: 'not_found', message: 'no such page' } });

@@ -4,18 +4,25 @@ import { fileURLToPath } from 'node:url';
 import type { DestinationStream } from 'pino';
 import { Server } from 'socket.io';
 import type { Config } from '../config.js';
-import { createEngine, type Engine } from '../engine/engine.js';
-import type { Content } from '../load-content.js';
+import type { Engine } from '../engine/engine.js';
+import { createConsoleApi } from '../handoff/console-api.js';
+import { createConsoleAuth } from '../handoff/console-auth.js';
+import { attachConsoleGateway } from '../handoff/console-gateway.js';
+import type { Handoff } from '../handoff/handoff.js';
+import { assembleEngine, type Content } from '../load-content.js';
 import type { Store } from '../store/store.js';
 import { createApp } from './app.js';
 import { attachChatGateway } from './chat-gateway.js';
 import { createLogger, type Logger } from './logger.js';
 import { createMetrics } from './metrics.js';
+import { createOutboundRegistry } from './outbound.js';
 
 export interface RunningServer {
   url: string;
   http: HttpServer;
   engine: Engine;
+  handoff: Handoff;
+  store: Store;
   logger: Logger;
   /** Stops taking work, finishes turns in flight, closes the store. */
   stop(): Promise<void>;
@@ -27,18 +34,21 @@ const projectRoot = fileURLToPath(new URL('../../', import.meta.url));
 export async function startServer(
   config: Config,
   store: Store,
-  { knowledge, triage }: Content,
+  content: Content,
   /** Where logs go (standard output by default; tests capture them). */
   logDestination?: DestinationStream,
 ): Promise<RunningServer> {
   const logger = createLogger(config.LOG_LEVEL, logDestination);
   const metrics = createMetrics();
-  const engine = createEngine({
+  const { knowledge } = content;
+  const outbound = createOutboundRegistry(logger);
+  const { engine, handoff, events } = assembleEngine({
     store,
-    knowledge,
-    triage,
+    content,
+    outbound,
     maxMessageChars: config.MAX_MESSAGE_CHARS,
   });
+  const auth = createConsoleAuth(store, config.COUNSELLOR_SESSION_HOURS);
   let accepting = true;
   const app = createApp({
     store,
@@ -48,6 +58,7 @@ export async function startServer(
     demoPage: `${projectRoot}src/ui/demo/index.html`,
     quickExitUrl: config.QUICK_EXIT_URL,
     isAccepting: () => accepting,
+    routes: [{ path: '/api/console', router: createConsoleApi({ store, handoff, auth }) }],
   });
   const http = createServer(app);
   const origins = config.WIDGET_ORIGINS.split(',').map((o) => o.trim());
@@ -88,6 +99,8 @@ export async function startServer(
     url: `http://${host}:${port}`,
     http,
     engine,
+    handoff,
+    store,
     logger,
     stop: () => {
       stopping ??= stop();

@@ -38,6 +38,8 @@ export interface TicketStore {
     outcome: TicketOutcome,
     anyOwner?: boolean,
   ): Promise<boolean>;
+  /** The person withdrew while waiting: closes a queued ticket. */
+  cancelTicket(id: string): Promise<boolean>;
   /** Raises (never lowers) the level and adds signals. */
   raiseTicket(id: string, level: Urgency, signals: Ticket['signals']): Promise<Ticket | undefined>;
 }

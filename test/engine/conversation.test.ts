@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createEngine } from '../../src/engine/engine.js';
+import { assembleEngine } from '../../src/load-content.js';
 import { createSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { content, conversation, knowledge, readable } from '../support/conversation.js';
 
@@ -148,8 +148,8 @@ describe('a conversation with the engine', () => {
     const store = createSqliteStore(':memory:');
     const first = conversation({ store, userId: 'u-restart' });
     await first.say('what does hotline 111 do');
-    const engine = createEngine({ store, knowledge: knowledge(), triage: content().triage });
-    const again = conversation({ store, engine, userId: 'u-restart' });
+    const assembled = assembleEngine({ store, content: content() });
+    const again = conversation({ store, assembled, userId: 'u-restart' });
     const r = await again.say('ok');
     expect(r.locale).toBe('en');
     expect(await store.listMessages(r.conversationId)).toHaveLength(4);

@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
 import type { TurnResult } from '../../src/core/types.js';
-import { createEngine, type Engine } from '../../src/engine/engine.js';
+import type { Engine } from '../../src/engine/engine.js';
+import type { Handoff } from '../../src/handoff/handoff.js';
 import type { KnowledgeBase } from '../../src/knowledge/knowledge-base.js';
-import { type Content, loadContent } from '../../src/load-content.js';
+import { assembleEngine, type Content, loadContent } from '../../src/load-content.js';
 import { createSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import type { Store } from '../../src/store/store.js';
 
@@ -22,23 +23,24 @@ export interface Conversation {
   ): Promise<TurnResult>;
   press(payload: string, label?: string): Promise<TurnResult>;
   engine: Engine;
+  handoff: Handoff;
   store: Store;
   userId: string;
 }
 
 /** A readable driver over the real engine and a real (in-memory) SQLite store. */
 export function conversation(
-  options: { store?: Store; engine?: Engine; userId?: string; maxMessageChars?: number } = {},
+  options: {
+    store?: Store;
+    assembled?: { engine: Engine; handoff: Handoff };
+    userId?: string;
+    maxMessageChars?: number;
+  } = {},
 ): Conversation {
   const store = options.store ?? createSqliteStore(':memory:');
-  const engine =
-    options.engine ??
-    createEngine({
-      store,
-      knowledge: knowledge(),
-      triage: content().triage,
-      maxMessageChars: options.maxMessageChars ?? 2000,
-    });
+  const { engine, handoff } =
+    options.assembled ??
+    assembleEngine({ store, content: content(), maxMessageChars: options.maxMessageChars ?? 2000 });
   const userId = options.userId ?? randomUUID();
   const say: Conversation['say'] = (text, o = {}) =>
     engine.handle({
@@ -54,6 +56,7 @@ export function conversation(
     say,
     press: (payload, label = '') => say(label, { choice: payload }),
     engine,
+    handoff,
     store,
     userId,
   };

@@ -167,6 +167,19 @@ export function sqliteHandoffStore(db: Database.Database): TicketStore & Counsel
         anyOwner ? 1 : 0,
       );
     },
+    async cancelTicket(id) {
+      const outcome = {
+        kind: 'information',
+        detail: 'none',
+        notes: 'withdrawn by the person while waiting',
+      };
+      return changed(
+        "UPDATE tickets SET status = 'closed', closed_at = ?, outcome = ? WHERE id = ? AND status = 'queued'",
+        Date.now(),
+        JSON.stringify(outcome),
+        id,
+      );
+    },
     async raiseTicket(id, level, signals) {
       const r = getTicketRow(id);
       return r ? toTicket(raise(r, level, signals)) : undefined;

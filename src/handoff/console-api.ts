@@ -1,0 +1,184 @@
+import { type NextFunction, type Request, type Response, Router } from 'express';
+import { z } from 'zod';
+import type { Counsellor, Ticket } from '../core/handoff-types.js';
+import type { Store } from '../store/store.js';
+import type { ConsoleAuth } from './console-auth.js';
+import type { ActionResult, Handoff } from './handoff.js';
+
+const loginSchema = z.object({
+  username: z.string().min(1).max(100),
+  password: z.string().min(1).max(200),
+});
+const availabilitySchema = z.object({ available: z.boolean() });
+const messageSchema = z.object({ text: z.string().trim().min(1).max(4000) });
+const transferSchema = z.object({ to: z.string().min(1).max(100) });
+const closeSchema = z
+  .object({
+    kind: z.enum(['information', 'counselling', 'referral']),
+    detail: z
+      .enum(['psychological', 'policy', 'services', 'rescue', 'support', 'none'])
+      .default('none'),
+    agency: z.string().max(200).optional(),
+    notes: z.string().max(4000).optional(),
+  })
+  .refine(
+    (o) => o.kind !== 'counselling' || ['psychological', 'policy', 'services'].includes(o.detail),
+    {
+      message: 'counselling needs detail psychological, policy or services',
+    },
+  )
+  .refine(
+    (o) => o.kind !== 'referral' || (['rescue', 'support'].includes(o.detail) && !!o.agency),
+    {
+      message: 'referral needs detail rescue or support, and the agency referred to',
+    },
+  );
+
+type Authed = Request & { counsellor: Counsellor; token: string };
+const who = (req: Request) => (req as unknown as Authed).counsellor;
+
+function fail(res: Response, status: number, code: string, message: string) {
+  res.status(status).json({ error: { code, message } });
+}
+
+const CODES: Record<number, string> = { 403: 'forbidden', 404: 'not_found', 409: 'conflict' };
+
+/**
+ * The counsellor REST API under /api/console/. Every call but login needs a
+ * bearer token; a bad body gets 400 with what is wrong, a missing or expired
+ * session 401, a forbidden action 403, and none of them changes anything.
+ */
+export function createConsoleApi(deps: {
+  store: Store;
+  handoff: Handoff;
+  auth: ConsoleAuth;
+}): Router {
+  const { store, handoff, auth } = deps;
+  const router = Router();
+
+  const body =
+    <T>(schema: z.ZodType<T>) =>
+    (req: Request, res: Response, next: NextFunction) => {
+      const parsed = schema.safeParse(req.body ?? {});
+      if (!parsed.success) {
+        const issue = parsed.error.issues[0];
+        fail(
+          res,
+          400,
+          'bad_request',
+          `${issue?.path.join('.') || 'body'}: ${issue?.message ?? 'invalid'}`,
+        );
+        return;
+      }
+      req.body = parsed.data;
+      next();
+    };
+
+  const requireAuth = async (req: Request, res: Response, next: NextFunction) => {
+    const token = /^Bearer (\S+)$/.exec(req.get('authorization') ?? '')?.[1];
+    const counsellor = await auth.authenticate(token);
+    if (!counsellor || !token) {
+      fail(res, 401, 'unauthorised', 'sign in first (missing, unknown or expired session)');
+      return;
+    }
+    Object.assign(req, { counsellor, token });
+    next();
+  };
+
+  const reply = (res: Response, result: ActionResult) => {
+    if (result.ok) res.json({ ticket: result.ticket });
+    else fail(res, result.status, CODES[result.status] ?? 'error', result.message);
+  };
+
+  async function row(t: Ticket, now: number) {
+    const messages = await store.listMessages(t.conversationId, 20);
+    const lastIn = [...messages].reverse().find((m) => m.direction === 'in');
+    return {
+      ...t,
+      waitingSeconds: Math.round(
+        ((t.claimedAt ?? new Date(now)).getTime() - t.openedAt.getTime()) / 1000,
+      ),
+      preview: lastIn ? lastIn.text.slice(0, 80) : '',
+    };
+  }
+
+  router.post('/login', body(loginSchema), async (req, res) => {
+    const session = await auth.login(req.body.username, req.body.password);
+    if (!session) return fail(res, 401, 'unauthorised', 'wrong username or password');
+    const { passwordHash: _, ...counsellor } = session.counsellor;
+    res.json({ token: session.token, expiresAt: session.expiresAt, counsellor });
+  });
+
+  router.use(requireAuth);
+
+  router.post('/logout', async (req, res) => {
+    await auth.logout((req as unknown as Authed).token);
+    res.status(204).end();
+  });
+
+  router.get('/me', (req, res) => {
+    const { passwordHash: _, ...counsellor } = who(req);
+    res.json({ counsellor });
+  });
+
+  router.put('/me/availability', body(availabilitySchema), async (req, res) => {
+    await store.setAvailability(who(req).id, req.body.available);
+    res.json({ available: req.body.available });
+  });
+
+  /** The queue as it is ordered, plus claimed chats: a counsellor's own, or everyone's for a supervisor. */
+  router.get('/queue', async (req, res) => {
+    const me = who(req);
+    const now = Date.now();
+    const queued = await handoff.queue();
+    const claimed = (await store.listOpenTickets()).filter(
+      (t) => t.status === 'claimed' && (me.role !== 'counsellor' || t.ownerId === me.id),
+    );
+    res.json({
+      queued: await Promise.all(queued.map((t) => row(t, now))),
+      claimed: await Promise.all(claimed.map((t) => row(t, now))),
+      online: await handoff.online(),
+    });
+  });
+
+  router.post('/queue/next', async (req, res) => reply(res, await handoff.claimNext(who(req))));
+
+  router.get('/tickets/:id', async (req, res) => {
+    const me = who(req);
+    const ticket = await store.getTicket(String(req.params.id));
+    if (!ticket) return fail(res, 404, 'not_found', 'no such ticket');
+    if (me.role === 'counsellor' && ticket.status !== 'queued' && ticket.ownerId !== me.id) {
+      return fail(res, 403, 'forbidden', 'this chat belongs to another counsellor');
+    }
+    await store.recordAudit({
+      at: new Date(),
+      counsellorId: me.id,
+      action: 'read-transcript',
+      ticketId: ticket.id,
+      conversationId: ticket.conversationId,
+    });
+    const conversation = await store.getConversation(ticket.conversationId);
+    const messages = await store.listMessages(ticket.conversationId);
+    res.json({ ticket, conversation, messages });
+  });
+
+  router.post('/tickets/:id/claim', async (req, res) =>
+    reply(res, await handoff.claim(String(req.params.id), who(req))),
+  );
+  router.post('/tickets/:id/release', async (req, res) =>
+    reply(res, await handoff.release(String(req.params.id), who(req))),
+  );
+  router.post('/tickets/:id/messages', body(messageSchema), async (req, res) =>
+    reply(res, await handoff.counsellorMessage(String(req.params.id), who(req), req.body.text)),
+  );
+  router.post('/tickets/:id/transfer', body(transferSchema), async (req, res) => {
+    const to = await store.findCounsellor(req.body.to);
+    if (!to) return fail(res, 400, 'bad_request', `to: no counsellor named "${req.body.to}"`);
+    reply(res, await handoff.transfer(String(req.params.id), who(req), to));
+  });
+  router.post('/tickets/:id/close', body(closeSchema), async (req, res) =>
+    reply(res, await handoff.close(String(req.params.id), who(req), req.body)),
+  );
+
+  return router;
+}

@@ -1,0 +1,58 @@
+import type { Logger } from 'pino';
+import type { Server } from 'socket.io';
+import type { ConsoleAuth } from './console-auth.js';
+import type { EventBus } from './events.js';
+
+/**
+ * Live events for counsellors on the Socket.IO namespace `/console`: ticket
+ * opened, level raised, claimed by someone, closed, overdue, and messages from
+ * the person, which go only to the counsellor who owns the chat (or to
+ * everyone while it is still queued).
+ */
+export function attachConsoleGateway(
+  io: Server,
+  deps: { auth: ConsoleAuth; events: EventBus; logger: Logger },
+) {
+  const { auth, events, logger } = deps;
+  const ns = io.of('/console');
+  ns.use(async (socket, next) => {
+    const token =
+      typeof socket.handshake.auth?.token === 'string' ? socket.handshake.auth.token : undefined;
+    const counsellor = await auth.authenticate(token).catch(() => undefined);
+    if (!counsellor) return next(new Error('unauthorised: sign in first'));
+    socket.data.counsellor = counsellor;
+    next();
+  });
+  ns.on('connection', (socket) => {
+    void socket.join('counsellors');
+    void socket.join(`counsellor:${socket.data.counsellor.id}`);
+  });
+
+  const toAll = [
+    'ticket.opened',
+    'ticket.raised',
+    'ticket.claimed',
+    'ticket.released',
+    'ticket.closed',
+    'ticket.overdue',
+  ] as const;
+  for (const name of toAll) {
+    events.on(name, (payload) => {
+      ns.to('counsellors').emit(name, payload);
+    });
+  }
+  events.on('message.received', ({ ticket, text, at }) => {
+    const room =
+      ticket.status === 'claimed' && ticket.ownerId
+        ? `counsellor:${ticket.ownerId}`
+        : 'counsellors';
+    ns.to(room).emit('message.received', {
+      ticketId: ticket.id,
+      conversationId: ticket.conversationId,
+      text,
+      at,
+    });
+  });
+  logger.debug('console gateway ready');
+  return ns;
+}

@@ -1,0 +1,258 @@
+import type { Counsellor, Ticket, TicketOutcome } from '../core/handoff-types.js';
+import type { Conversation, Locale, Outbound, Urgency } from '../core/types.js';
+import type { Store } from '../store/store.js';
+import type { EventBus } from './events.js';
+import {
+  DEFAULT_QUEUE_SETTINGS,
+  expectedWaitMinutes,
+  orderQueue,
+  type QueueSettings,
+} from './queue.js';
+
+/** Sentences the handoff says to the person; the composition root fills them from content. */
+export interface HandoffTexts {
+  joined(locale: Locale, counsellorName: string): string;
+  closed(locale: Locale): string;
+}
+
+export interface HandoffOptions {
+  store: Store;
+  events: EventBus;
+  outbound: Outbound;
+  texts: HandoffTexts;
+  settings?: QueueSettings;
+  now?: () => Date;
+}
+
+export interface PlaceInQueue {
+  ticket: Ticket;
+  created: boolean;
+  /** 1 = next to be taken. */
+  position: number;
+  online: number;
+  waitMinutes: number;
+}
+
+export type ActionResult =
+  | { ok: true; ticket: Ticket }
+  | { ok: false; status: 403 | 404 | 409; message: string };
+
+type Signals = Ticket['signals'];
+
+/**
+ * The handoff state machine: a conversation goes bot → waiting (ticket
+ * queued) → with_counsellor (claimed) → bot (closed). Every change is one
+ * atomic store update, so many counsellors and many servers can act at once.
+ */
+export function createHandoff(o: HandoffOptions) {
+  const { store, events, outbound, texts } = o;
+  const settings = o.settings ?? DEFAULT_QUEUE_SETTINGS;
+  const now = o.now ?? (() => new Date());
+
+  async function online(): Promise<number> {
+    return (await store.listCounsellors()).filter((c) => c.available).length;
+  }
+
+  async function place(ticket: Ticket, created: boolean): Promise<PlaceInQueue> {
+    const queue = orderQueue(await store.listOpenTickets(), now(), settings);
+    const position = Math.max(1, queue.findIndex((t) => t.id === ticket.id) + 1);
+    const count = await online();
+    return {
+      ticket,
+      created,
+      position,
+      online: count,
+      waitMinutes: expectedWaitMinutes(position, count),
+    };
+  }
+
+  async function withTicket(
+    id: string,
+    check: (t: Ticket) => string | undefined,
+    act: (t: Ticket) => Promise<boolean>,
+  ): Promise<ActionResult> {
+    const ticket = await store.getTicket(id);
+    if (!ticket) return { ok: false, status: 404, message: 'no such ticket' };
+    const problem = check(ticket);
+    if (problem) return { ok: false, status: 403, message: problem };
+    if (!(await act(ticket)))
+      return {
+        ok: false,
+        status: 409,
+        message: 'the ticket changed meanwhile (claimed, closed or not yours)',
+      };
+    return { ok: true, ticket: (await store.getTicket(id)) as Ticket };
+  }
+
+  const mayManage = (c: Counsellor, t: Ticket) =>
+    t.ownerId === c.id || c.role !== 'counsellor'
+      ? undefined
+      : 'only the counsellor who took this chat (or a supervisor) may do that';
+
+  return {
+    online,
+    /** Opens (or raises) the ticket of a conversation; the person is told their place. */
+    async requestPerson(
+      conversation: Conversation,
+      level: Urgency,
+      signals: Signals,
+      reason: Ticket['reason'],
+    ): Promise<PlaceInQueue> {
+      const { ticket, created } = await store.openTicket({
+        conversationId: conversation.id,
+        channel: conversation.channel,
+        locale: conversation.locale,
+        level,
+        signals,
+        reason,
+      });
+      if (conversation.state === 'bot' || conversation.state === 'closed') {
+        await store.updateConversation(conversation.id, { state: 'waiting' });
+      }
+      events.emit(created ? 'ticket.opened' : 'ticket.raised', { ticket });
+      return place(ticket, created);
+    },
+
+    /** A message from the person while waiting or with a counsellor: raises the ticket, reaches the console. */
+    async userMessage(conversation: Conversation, text: string, level: Urgency, signals: Signals) {
+      let ticket = await store.openTicketFor(conversation.id);
+      if (!ticket) return undefined;
+      if (level !== 'none' || signals.length > 0) {
+        const before = ticket.level;
+        ticket = (await store.raiseTicket(ticket.id, level, signals)) ?? ticket;
+        if (ticket.level !== before) events.emit('ticket.raised', { ticket });
+      }
+      events.emit('message.received', { ticket, text, at: now() });
+      return ticket;
+    },
+
+    async cancel(conversation: Conversation): Promise<boolean> {
+      const ticket = await store.openTicketFor(conversation.id);
+      if (!ticket || !(await store.cancelTicket(ticket.id))) return false;
+      await store.updateConversation(conversation.id, { state: 'bot' });
+      events.emit('ticket.closed', { ticket: { ...ticket, status: 'closed' } });
+      return true;
+    },
+
+    async queue(): Promise<Ticket[]> {
+      return orderQueue(await store.listOpenTickets(), now(), settings);
+    },
+
+    async claim(id: string, counsellor: Counsellor): Promise<ActionResult> {
+      const result = await withTicket(
+        id,
+        () => undefined,
+        () => store.claimTicket(id, counsellor.id),
+      );
+      if (result.ok) await joined(result.ticket, counsellor);
+      return result;
+    },
+
+    /** "Help next": the top of the queue, or the next one if someone else was faster. */
+    async claimNext(counsellor: Counsellor): Promise<ActionResult> {
+      for (const ticket of orderQueue(await store.listOpenTickets(), now(), settings)) {
+        if (await store.claimTicket(ticket.id, counsellor.id)) {
+          const claimed = (await store.getTicket(ticket.id)) as Ticket;
+          await joined(claimed, counsellor);
+          return { ok: true, ticket: claimed };
+        }
+      }
+      return { ok: false, status: 404, message: 'nobody is waiting' };
+    },
+
+    async release(id: string, counsellor: Counsellor): Promise<ActionResult> {
+      const result = await withTicket(
+        id,
+        (t) => mayManage(counsellor, t),
+        () => store.releaseTicket(id, counsellor.id, counsellor.role !== 'counsellor'),
+      );
+      if (result.ok) {
+        await store.updateConversation(result.ticket.conversationId, { state: 'waiting' });
+        events.emit('ticket.released', { ticket: result.ticket });
+      }
+      return result;
+    },
+
+    async transfer(id: string, counsellor: Counsellor, to: Counsellor): Promise<ActionResult> {
+      const result = await withTicket(
+        id,
+        (t) => mayManage(counsellor, t),
+        (t) =>
+          store.transferTicket(
+            id,
+            t.ownerId ?? counsellor.id,
+            to.id,
+            counsellor.role !== 'counsellor',
+          ),
+      );
+      if (result.ok) events.emit('ticket.claimed', { ticket: result.ticket, by: to.id });
+      return result;
+    },
+
+    async close(id: string, counsellor: Counsellor, outcome: TicketOutcome): Promise<ActionResult> {
+      const result = await withTicket(
+        id,
+        (t) => mayManage(counsellor, t),
+        () => store.closeTicket(id, counsellor.id, outcome, counsellor.role !== 'counsellor'),
+      );
+      if (result.ok) {
+        const conversation = await store.updateConversation(result.ticket.conversationId, {
+          state: 'bot',
+        });
+        const text = texts.closed(conversation.locale);
+        await store.appendMessage({
+          conversationId: conversation.id,
+          direction: 'out',
+          text,
+          reply: { text },
+        });
+        await outbound.deliver(conversation, [{ text }]);
+        events.emit('ticket.closed', { ticket: result.ticket });
+      }
+      return result;
+    },
+
+    /** A counsellor's reply, stored and sent through the person's own channel. */
+    async counsellorMessage(
+      id: string,
+      counsellor: Counsellor,
+      text: string,
+    ): Promise<ActionResult> {
+      const ticket = await store.getTicket(id);
+      if (!ticket) return { ok: false, status: 404, message: 'no such ticket' };
+      if (ticket.status !== 'claimed' || ticket.ownerId !== counsellor.id) {
+        return { ok: false, status: 403, message: 'take the chat before writing in it' };
+      }
+      const conversation = await store.getConversation(ticket.conversationId);
+      if (!conversation) return { ok: false, status: 404, message: 'the conversation was deleted' };
+      const reply = { text, title: counsellor.displayName };
+      await store.appendMessage({ conversationId: conversation.id, direction: 'out', text, reply });
+      await outbound.deliver(conversation, [reply]);
+      return { ok: true, ticket };
+    },
+  };
+
+  async function joined(ticket: Ticket, counsellor: Counsellor) {
+    const conversation = await store.updateConversation(ticket.conversationId, {
+      state: 'with_counsellor',
+    });
+    const text = texts.joined(conversation.locale, counsellor.displayName);
+    await store.appendMessage({
+      conversationId: conversation.id,
+      direction: 'out',
+      text,
+      reply: { text },
+    });
+    await outbound.deliver(conversation, [{ text }]);
+    await store.recordAudit({
+      at: now(),
+      counsellorId: counsellor.id,
+      action: 'claim',
+      ticketId: ticket.id,
+      conversationId: ticket.conversationId,
+    });
+    events.emit('ticket.claimed', { ticket, by: counsellor.id });
+  }
+}
+
+export type Handoff = ReturnType<typeof createHandoff>;

@@ -1,0 +1,34 @@
+import type { Conversation, Outbound, Reply } from '../core/types.js';
+import type { Logger } from './logger.js';
+
+type Deliver = (
+  conversation: Pick<Conversation, 'id' | 'channel' | 'userId'>,
+  replies: Reply[],
+) => void | Promise<void>;
+
+/**
+ * The outbound port, by channel: each channel adapter registers how it sends.
+ * A counsellor's message to a channel without a sender is logged (without
+ * text) and kept in the transcript, so nothing is lost.
+ */
+export function createOutboundRegistry(
+  logger: Logger,
+): Outbound & { register(channel: string, deliver: Deliver): void } {
+  const senders = new Map<string, Deliver>();
+  return {
+    register(channel, deliver) {
+      senders.set(channel, deliver);
+    },
+    async deliver(conversation, replies) {
+      const send = senders.get(conversation.channel);
+      if (!send) {
+        logger.warn(
+          { channel: conversation.channel, conversationId: conversation.id },
+          'no sender for channel',
+        );
+        return;
+      }
+      await send(conversation, replies);
+    },
+  };
+}
