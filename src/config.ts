@@ -29,11 +29,33 @@ const schema = z.object({
   QUICK_EXIT_URL: z.url().default('https://www.google.com/search?q=th%E1%BB%9Di+ti%E1%BA%BFt'),
   /** How long a counsellor's sign-in lasts, in hours. */
   COUNSELLOR_SESSION_HOURS: z.coerce.number().min(0.1).max(72).default(12),
+  /** Seconds an emergency / urgent / other ticket may wait unclaimed before an alert. */
+  QUEUE_TARGET_EMERGENCY_SECONDS: z.coerce.number().int().min(10).default(120),
+  QUEUE_TARGET_URGENT_SECONDS: z.coerce.number().int().min(10).default(600),
+  QUEUE_TARGET_OTHER_SECONDS: z.coerce.number().int().min(10).default(1800),
+  /** Minutes of waiting worth one priority level (ageing), so nothing waits forever. */
+  QUEUE_AGEING_MINUTES: z.coerce.number().min(1).default(15),
+  /** Optional URL that receives a JSON POST when a ticket waits past its target (no message text). */
+  ALERT_WEBHOOK_URL: z.url().optional(),
+  /** How often the queue is checked for overdue tickets, in seconds. */
+  ALERT_CHECK_SECONDS: z.coerce.number().min(1).default(15),
   /** Seconds to wait for turns in flight when stopping. */
   SHUTDOWN_GRACE_SECONDS: z.coerce.number().min(0).max(120).default(10),
 });
 
 export type Config = z.infer<typeof schema> & { databaseFile: string };
+
+/** The queue settings from the configuration. */
+export function queueSettings(c: Config) {
+  return {
+    ageingMinutesPerLevel: c.QUEUE_AGEING_MINUTES,
+    targetSeconds: {
+      emergency: c.QUEUE_TARGET_EMERGENCY_SECONDS,
+      urgent: c.QUEUE_TARGET_URGENT_SECONDS,
+      none: c.QUEUE_TARGET_OTHER_SECONDS,
+    },
+  };
+}
 
 /** Reads and validates settings; the error names every bad variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {

@@ -75,6 +75,8 @@ export function attachChatGateway(io: Server, options: ChatGatewayOptions): Name
 
   chat.on('connection', (socket) => {
     metrics.chatSockets.inc();
+    // Counsellors' messages reach every tab of this person through this room.
+    void socket.join(`user:${socket.data.userId}`);
     socket.on('disconnect', () => metrics.chatSockets.dec());
     void sendHistory(socket);
     const allow = createRateLimiter(rateLimit, 10_000);

@@ -3,8 +3,9 @@ import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import type { DestinationStream } from 'pino';
 import { Server } from 'socket.io';
-import type { Config } from '../config.js';
+import { type Config, queueSettings } from '../config.js';
 import type { Engine } from '../engine/engine.js';
+import { startQueueAlerts } from '../handoff/alerts.js';
 import { createConsoleApi } from '../handoff/console-api.js';
 import { createConsoleAuth } from '../handoff/console-auth.js';
 import { attachConsoleGateway } from '../handoff/console-gateway.js';
@@ -47,6 +48,15 @@ export async function startServer(
     content,
     outbound,
     maxMessageChars: config.MAX_MESSAGE_CHARS,
+    queueSettings: queueSettings(config),
+  });
+  const stopAlerts = startQueueAlerts({
+    store,
+    events,
+    logger,
+    settings: queueSettings(config),
+    ...(config.ALERT_WEBHOOK_URL ? { webhookUrl: config.ALERT_WEBHOOK_URL } : {}),
+    intervalMs: config.ALERT_CHECK_SECONDS * 1000,
   });
   const auth = createConsoleAuth(store, config.COUNSELLOR_SESSION_HOURS);
   let accepting = true;
@@ -69,13 +79,17 @@ export async function startServer(
     serveClient: false,
     cookie: false,
   });
-  attachChatGateway(io, {
+  const chat = attachChatGateway(io, {
     engine,
     knowledge,
     logger,
     metrics,
     maxMessageChars: config.MAX_MESSAGE_CHARS,
   });
+  outbound.register('web', (conversation, replies) => {
+    chat.to(`user:${conversation.userId}`).emit('replies', { replies });
+  });
+  attachConsoleGateway(io, { auth, events, logger });
 
   await new Promise<void>((resolve) => http.listen(config.PORT, config.HOST, resolve));
   const { port } = http.address() as AddressInfo;
@@ -85,6 +99,7 @@ export async function startServer(
   let stopping: Promise<void> | undefined;
   async function stop() {
     accepting = false;
+    stopAlerts();
     const grace = new Promise<void>((resolve) =>
       setTimeout(resolve, config.SHUTDOWN_GRACE_SECONDS * 1000).unref(),
     );

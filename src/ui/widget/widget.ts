@@ -107,6 +107,10 @@ function start(script: HTMLScriptElement | null) {
     status.textContent = '';
     draw();
   });
+  // Messages outside a turn: a counsellor joined, wrote, or closed the chat.
+  socket.on('replies', (r: { replies: Reply[] }) => {
+    for (const reply of r.replies) push({ from: 'bot', text: reply.text, reply });
+  });
   socket.on('connect_error', () => {
     status.textContent = s.offline;
   });
