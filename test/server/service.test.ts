@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ChatAck } from '../../src/server/chat-gateway.js';
@@ -61,6 +61,7 @@ describe('architecture', () => {
     store: ['core', 'store'],
   };
   function files(dir: string): string[] {
+    if (!existsSync(dir)) return [];
     return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
       e.isDirectory()
         ? files(join(dir, e.name))
