@@ -256,6 +256,21 @@ describe('counsellor handoff over real HTTP and sockets', () => {
     expect(bad.map((r) => r.status)).toEqual([400, 400, 400, 400, 400]);
     expect(bad[0]?.body.error.message).toMatch(/agency/);
     expect((await api(server, lan.token)('GET', '/tickets/nope')).status).toBe(404);
+    // Only a permitted read of the transcript is recorded, and it is recorded every time.
+    expect(
+      (await api(server, lan.token)('GET', `/tickets/${id}`)).body.messages.length,
+    ).toBeGreaterThan(0);
+    const reads = (
+      await server.store.listAudit({ conversationId: body.ticket.conversationId })
+    ).filter((a) => a.action === 'read-transcript');
+    expect(reads.map((a) => a.counsellorId)).toEqual([lan.id]);
+    // An expired session is refused.
+    await server.store.createSession({
+      token: createHash('sha256').update('old-token').digest('base64url'),
+      counsellorId: lan.id,
+      expiresAt: new Date(Date.now() - 1000),
+    });
+    expect((await api(server, 'old-token')('GET', '/me')).status).toBe(401);
     expect(await server.store.getTicket(id)).toMatchObject({ status: 'claimed', ownerId: lan.id });
     const unauthorisedSocket = consoleSocket(server, 'forged-token');
     sockets.push(unauthorisedSocket);

@@ -22,15 +22,36 @@ export function compilePhrases(
       .trim()
       .split(/\s+/)
       .map((w) => (w === '*' ? '(?: [^ ]+){0,3}' : ` ${escapeRegExp(stem(w))}`));
-    return { phrase, re: new RegExp(`${parts.join('')}(?= )`) };
+    const source = `${parts.join('')}(?= )`;
+    return { phrase, source, re: new RegExp(source) };
   });
+  // One alternation answers "does any phrase match?" in a single pass; the
+  // phrase itself is looked up only when something matched.
+  const any = new RegExp(compiled.map((c) => `(?:${c.source})`).join('|'));
   return {
     match(text) {
-      const raw = ` ${words(text).map(stem).join(' ')} `;
-      const read = ` ${primarySequence(text, dict).map(stem).join(' ')} `;
+      const { raw, read } = prepared(text, dict);
+      if (!any.test(raw) && !any.test(read)) return undefined;
       return compiled.find(({ re }) => re.test(raw) || re.test(read))?.phrase;
     },
   };
+}
+
+/**
+ * The folded, stemmed forms of a text, as written and with teen-code read.
+ * Many matchers screen the same message one after another, so the last one is kept.
+ */
+let last: { text: string; dict: TeencodeDictionary; raw: string; read: string } | undefined;
+function prepared(text: string, dict: TeencodeDictionary) {
+  if (last?.text !== text || last.dict !== dict) {
+    last = {
+      text,
+      dict,
+      raw: ` ${words(text).map(stem).join(' ')} `,
+      read: ` ${primarySequence(text, dict).map(stem).join(' ')} `,
+    };
+  }
+  return last;
 }
 
 /** Whether the whole message is one of the phrases (ignoring punctuation and case). */
