@@ -66,7 +66,8 @@ export function buildKnowledgeIndex(articles: Article[], dict: TeencodeDictionar
       tokenize: (q) => q.split(' '),
       processTerm: (t) => t,
       boost: { title: 2, questions: 3, keywords: 2.5, short: 1, body: 0.3 },
-      fuzzy: (term) => (!isPair(term) && term.length >= 6 ? 0.2 : false),
+      // Spelling slips in whole words only; syllable pairs and accented forms must match exactly.
+      fuzzy: (term) => (!isPair(term) && !term.startsWith('~') && term.length >= 6 ? 0.2 : false),
       weights: { fuzzy: 0.4, prefix: 0 },
     });
     const unigrams = queryTerms.filter((t) => !isPair(t));
