@@ -15,6 +15,8 @@ export type Retrieval =
  */
 export const RETRIEVAL_THRESHOLDS = {
   minCoverage: 0.25,
+  /** BM25 evidence per query term: a long message that matches only in passing is not on topic. */
+  minScorePerTerm: 25,
   shortQueryWords: 2,
   clarifyRatio: 0.92,
 };
@@ -29,6 +31,7 @@ export function retrieve(
   const onTopic =
     best &&
     best.coverage >= thresholds.minCoverage &&
+    best.score / Math.max(1, best.queryTerms) >= thresholds.minScorePerTerm &&
     (best.pairs > 0 || (best.queryWords <= thresholds.shortQueryWords && best.coverage === 1));
   if (!best || !onTopic) return { kind: 'none', hits };
   if (second && second.score >= best.score * thresholds.clarifyRatio) {

@@ -13,6 +13,8 @@ export interface TopicHit {
   pairs: number;
   /** Distinct content words in the query (after stopwords), for judging short queries. */
   queryWords: number;
+  /** Distinct index terms of the query (words, pairs, accented forms). */
+  queryTerms: number;
 }
 
 export interface KnowledgeIndex {
@@ -82,6 +84,7 @@ export function buildKnowledgeIndex(articles: Article[], dict: TeencodeDictionar
         coverage: unigrams.length === 0 ? 0 : matched / unigrams.length,
         pairs: r.queryTerms.filter(isPair).length,
         queryWords: unigrams.filter((t) => !t.startsWith('~')).length,
+        queryTerms: queryTerms.length,
       });
     }
     return [...best.values()].sort((a, b) => b.score - a.score).slice(0, limit);
