@@ -27,6 +27,13 @@ const schema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Where the widget's quick-exit button sends the page. */
   QUICK_EXIT_URL: z.url().default('https://www.google.com/search?q=th%E1%BB%9Di+ti%E1%BA%BFt'),
+  /** When counsellors answer in the chat, HH:MM-HH:MM (00:00-24:00 = always). */
+  COUNSELLOR_HOURS: z
+    .string()
+    .regex(/^([01]\d|2[0-4]):[0-5]\d-([01]\d|2[0-4]):[0-5]\d$/, 'must look like 08:00-22:00')
+    .default('00:00-24:00'),
+  /** Time zone of COUNSELLOR_HOURS. */
+  TIMEZONE: z.string().default('Asia/Ho_Chi_Minh'),
   /** How long a counsellor's sign-in lasts, in hours. */
   COUNSELLOR_SESSION_HOURS: z.coerce.number().min(0.1).max(72).default(12),
   /** Seconds an emergency / urgent / other ticket may wait unclaimed before an alert. */

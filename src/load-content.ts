@@ -2,6 +2,7 @@ import type { Locale, Outbound } from './core/types.js';
 import { createEngine, type Engine } from './engine/engine.js';
 import { createEventBus, type EventBus } from './handoff/events.js';
 import { createHandoff, type Handoff } from './handoff/handoff.js';
+import type { OpeningHours } from './handoff/opening-hours.js';
 import type { QueueSettings } from './handoff/queue.js';
 import { loadTriage, type Triage } from './handoff/triage.js';
 import { type KnowledgeBase, loadKnowledgeBase } from './knowledge/knowledge-base.js';
@@ -26,6 +27,7 @@ export function assembleEngine(options: {
   outbound?: Outbound;
   maxMessageChars?: number;
   queueSettings?: QueueSettings;
+  hours?: OpeningHours;
 }): { engine: Engine; handoff: Handoff; events: EventBus } {
   const { store, content } = options;
   const { knowledge } = content;
@@ -35,6 +37,7 @@ export function assembleEngine(options: {
     events,
     outbound: options.outbound ?? { deliver: async () => undefined },
     ...(options.queueSettings ? { settings: options.queueSettings } : {}),
+    ...(options.hours ? { hours: options.hours } : {}),
     texts: {
       joined: (locale, name) => format(knowledge.messages(locale).counsellor_joined, { name }),
       closed: (locale) => knowledge.messages(locale).counsellor_closed,

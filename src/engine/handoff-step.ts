@@ -38,8 +38,9 @@ export async function applyHandoff(
       reason,
     );
     await handoff.userMessage(conversation, text, 'none', []);
-    const info =
-      place.online === 0
+    const info = !place.withinHours
+      ? { text: format(m.outside_hours, { hours: place.hoursLabel }) }
+      : place.online === 0
         ? { text: m.nobody_online }
         : {
             text: format(m.queued, { position: place.position, minutes: place.waitMinutes }),

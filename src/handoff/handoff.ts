@@ -2,6 +2,7 @@ import type { Counsellor, Ticket, TicketOutcome } from '../core/handoff-types.js
 import type { Conversation, Locale, Outbound, Urgency } from '../core/types.js';
 import type { Store } from '../store/store.js';
 import type { EventBus } from './events.js';
+import type { OpeningHours } from './opening-hours.js';
 import {
   DEFAULT_QUEUE_SETTINGS,
   expectedWaitMinutes,
@@ -21,6 +22,8 @@ export interface HandoffOptions {
   outbound: Outbound;
   texts: HandoffTexts;
   settings?: QueueSettings;
+  /** When counsellors answer; all day when not given. */
+  hours?: OpeningHours;
   now?: () => Date;
 }
 
@@ -31,6 +34,9 @@ export interface PlaceInQueue {
   position: number;
   online: number;
   waitMinutes: number;
+  /** False outside the opening hours: the person is told when counsellors answer. */
+  withinHours: boolean;
+  hoursLabel: string;
 }
 
 export type ActionResult =
@@ -63,6 +69,8 @@ export function createHandoff(o: HandoffOptions) {
       position,
       online: count,
       waitMinutes: expectedWaitMinutes(position, count),
+      withinHours: o.hours?.open(now()) ?? true,
+      hoursLabel: o.hours?.label ?? '00:00-24:00',
     };
   }
 

@@ -37,6 +37,7 @@ export const messagesSchema = z.object({
   not_now: text,
   queued: text,
   nobody_online: text,
+  outside_hours: text,
   cancel_button: text,
   cancelled: text,
   counsellor_joined: text,

@@ -10,6 +10,7 @@ import { createConsoleApi } from '../handoff/console-api.js';
 import { createConsoleAuth } from '../handoff/console-auth.js';
 import { attachConsoleGateway } from '../handoff/console-gateway.js';
 import type { Handoff } from '../handoff/handoff.js';
+import { parseOpeningHours } from '../handoff/opening-hours.js';
 import { assembleEngine, type Content } from '../load-content.js';
 import type { Store } from '../store/store.js';
 import { createApp } from './app.js';
@@ -49,6 +50,7 @@ export async function startServer(
     outbound,
     maxMessageChars: config.MAX_MESSAGE_CHARS,
     queueSettings: queueSettings(config),
+    hours: parseOpeningHours(config.COUNSELLOR_HOURS, config.TIMEZONE),
   });
   const stopAlerts = startQueueAlerts({
     store,

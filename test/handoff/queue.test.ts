@@ -5,9 +5,11 @@ import { describe, expect, it } from 'vitest';
 import type { Ticket } from '../../src/core/handoff-types.js';
 import { startQueueAlerts } from '../../src/handoff/alerts.js';
 import { createEventBus } from '../../src/handoff/events.js';
+import { parseOpeningHours } from '../../src/handoff/opening-hours.js';
 import { expectedWaitMinutes, orderQueue } from '../../src/handoff/queue.js';
+import { assembleEngine } from '../../src/load-content.js';
 import { createSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
-import { conversation } from '../support/conversation.js';
+import { content, conversation } from '../support/conversation.js';
 
 const at = (minutesAgo: number) => new Date(Date.UTC(2026, 10, 22, 12, 0) - minutesAgo * 60_000);
 const now = at(0);
@@ -141,5 +143,45 @@ describe('queue alerts', () => {
       level: 'emergency',
     });
     expect(received[0]).not.toContain('bí mật');
+  });
+});
+
+describe('opening hours', () => {
+  it('knows when counsellors answer, in Vietnam time, including ranges past midnight', () => {
+    const day = parseOpeningHours('08:00-22:00', 'Asia/Ho_Chi_Minh');
+    expect(day.open(new Date('2026-11-22T01:00:00Z'))).toBe(true); // 08:00 in Hanoi
+    expect(day.open(new Date('2026-11-22T00:59:00Z'))).toBe(false); // 07:59
+    expect(day.open(new Date('2026-11-22T15:00:00Z'))).toBe(false); // 22:00
+    const night = parseOpeningHours('22:00-06:00', 'Asia/Ho_Chi_Minh');
+    expect(night.open(new Date('2026-11-22T16:00:00Z'))).toBe(true); // 23:00
+    expect(night.open(new Date('2026-11-22T05:00:00Z'))).toBe(false); // 12:00
+    expect(parseOpeningHours('00:00-24:00', 'Asia/Ho_Chi_Minh').open(new Date())).toBe(true);
+    expect(() => parseOpeningHours('8-22', 'Asia/Ho_Chi_Minh')).toThrow(/08:00-22:00/);
+  });
+
+  it('tells a person outside the hours when counsellors answer, with 111', async () => {
+    const store = createSqliteStore(':memory:');
+    const closedNow = parseOpeningHours(
+      (() => {
+        const h = Number(
+          new Intl.DateTimeFormat('en-GB', {
+            timeZone: 'Asia/Ho_Chi_Minh',
+            hour: '2-digit',
+            hourCycle: 'h23',
+          }).format(new Date()),
+        );
+        const from = String((h + 2) % 24).padStart(2, '0');
+        const to = String((h + 3) % 24).padStart(2, '0');
+        return `${from}:00-${to}:00`;
+      })(),
+      'Asia/Ho_Chi_Minh',
+    );
+    const c = conversation({
+      store,
+      assembled: assembleEngine({ store, content: content(), hours: closedNow }),
+    });
+    const r = await c.say('cho em gặp tư vấn viên');
+    expect(r.replies.at(-1)?.text).toMatch(new RegExp(`từ ${closedNow.label}.*111`, 's'));
+    expect(await store.openTicketFor(r.conversationId)).toBeDefined();
   });
 });
