@@ -34,6 +34,13 @@ const closeSchema = z
     },
   );
 
+/** A curated answer a counsellor can insert into a reply. */
+export interface Suggestion {
+  topicId: string;
+  title: string;
+  short: string;
+}
+
 type Authed = Request & { counsellor: Counsellor; token: string };
 const who = (req: Request) => (req as unknown as Authed).counsellor;
 
@@ -52,6 +59,8 @@ export function createConsoleApi(deps: {
   store: Store;
   handoff: Handoff;
   auth: ConsoleAuth;
+  /** Knowledge-base suggestions for a message (given by the composition root). */
+  suggest?: (text: string, locale: string) => Suggestion[];
 }): Router {
   const { store, handoff, auth } = deps;
   const router = Router();
@@ -114,6 +123,12 @@ export function createConsoleApi(deps: {
   router.post('/logout', async (req, res) => {
     await auth.logout((req as unknown as Authed).token);
     res.status(204).end();
+  });
+
+  router.get('/suggestions', (req, res) => {
+    const q = typeof req.query.q === 'string' ? req.query.q.slice(0, 2000) : '';
+    const locale = typeof req.query.locale === 'string' ? req.query.locale : 'vi';
+    res.json({ suggestions: q && deps.suggest ? deps.suggest(q, locale) : [] });
   });
 
   router.get('/me', (req, res) => {

@@ -12,6 +12,8 @@ export interface AppOptions {
   metrics: Metrics;
   /** Folder with the built widget script (`safe-journey-widget.js`). */
   widgetDir: string;
+  /** Folder with the built counsellor console (served at /console). */
+  consoleDir?: string;
   /** The demo page template. */
   demoPage: string;
   quickExitUrl: string;
@@ -75,6 +77,9 @@ export function createApp(options: AppOptions): Express {
       }
     });
   });
+  if (options.consoleDir) {
+    app.use('/console', express.static(options.consoleDir, { index: 'index.html', maxAge: '5m' }));
+  }
   const demo = readFileSync(options.demoPage, 'utf8').replaceAll(
     '{{QUICK_EXIT_URL}}',
     options.quickExitUrl,

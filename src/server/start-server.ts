@@ -30,6 +30,15 @@ export interface RunningServer {
   stop(): Promise<void>;
 }
 
+/** Up to three curated answers for a message, in the person's language. */
+function suggestFrom(knowledge: Content['knowledge']) {
+  return (text: string, locale: string) =>
+    knowledge.index.search(text, 3).flatMap((hit) => {
+      const a = knowledge.article(hit.topicId, locale);
+      return a ? [{ topicId: a.id, title: a.title, short: a.short.trim() }] : [];
+    });
+}
+
 const projectRoot = fileURLToPath(new URL('../../', import.meta.url));
 
 /** Wires HTTP, Socket.IO and the engine over a given store and loaded content. */
@@ -67,10 +76,16 @@ export async function startServer(
     logger,
     metrics,
     widgetDir: `${projectRoot}dist/widget`,
+    consoleDir: `${projectRoot}dist/console`,
     demoPage: `${projectRoot}src/ui/demo/index.html`,
     quickExitUrl: config.QUICK_EXIT_URL,
     isAccepting: () => accepting,
-    routes: [{ path: '/api/console', router: createConsoleApi({ store, handoff, auth }) }],
+    routes: [
+      {
+        path: '/api/console',
+        router: createConsoleApi({ store, handoff, auth, suggest: suggestFrom(knowledge) }),
+      },
+    ],
   });
   const http = createServer(app);
   const origins = config.WIDGET_ORIGINS.split(',').map((o) => o.trim());

@@ -1,0 +1,146 @@
+/// <reference lib="dom" />
+// page.evaluate callbacks run in the browser, so this file also sees DOM types.
+import { mkdirSync } from 'node:fs';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { hashPassword } from '../../src/handoff/passwords.js';
+import { browserMissing, launchChromium } from '../support/browser.js';
+import { startTestServer, type TestServer } from '../support/server.js';
+
+const PASSWORD = 'counsellor-password-1';
+const SHOTS = 'test-results/screenshots';
+
+describe.skipIf(browserMissing)('counsellor console in a real browser (Chromium)', () => {
+  let browser: Browser;
+  let server: TestServer;
+  beforeAll(async () => {
+    browser = await launchChromium();
+    mkdirSync(SHOTS, { recursive: true });
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+  afterEach(async () => {
+    await server?.cleanup();
+  });
+
+  async function signIn(username: string): Promise<Page> {
+    const page = await (
+      await browser.newContext({ viewport: { width: 1366, height: 768 } })
+    ).newPage();
+    await page.goto(`${server.url}/console/`);
+    await page.getByLabel('Tên đăng nhập').fill(username);
+    await page.getByLabel('Mật khẩu').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Đăng nhập' }).click();
+    await page.getByRole('button', { name: 'Nhận người tiếp theo' }).waitFor();
+    return page;
+  }
+
+  it('takes an emergency from the widget, talks both ways, inserts a suggestion, and closes with an outcome', async () => {
+    server = await startTestServer();
+    const passwordHash = await hashPassword(PASSWORD);
+    for (const [username, displayName] of [
+      ['lan', 'Chị Lan'],
+      ['mai', 'Chị Mai'],
+    ]) {
+      await server.store.createCounsellor({
+        username: username as string,
+        displayName: displayName as string,
+        role: 'counsellor',
+        passwordHash,
+        languages: ['vi'],
+      });
+    }
+    const lan = await signIn('lan');
+    const mai = await signIn('mai');
+    await lan.getByRole('switch').check();
+
+    const user = await (
+      await browser.newContext({ viewport: { width: 360, height: 740 } })
+    ).newPage();
+    await user.goto(`${server.url}/`);
+    await user.getByRole('button', { name: /Hỏi đáp an toàn/ }).click();
+    const input = user.getByRole('textbox', { name: 'Tin nhắn của bạn' });
+    await input.fill('em đang bị nhốt ở Campuchia, bọn nó đánh em');
+    await input.press('Enter');
+    await user.getByText(/Bạn có an toàn để tiếp tục nhắn tin không/).waitFor();
+
+    // The counsellor sees it at the top of the queue within a second, with its level in words.
+    const firstRow = lan.locator('section[aria-label="Hàng chờ"] tbody tr').first();
+    await firstRow.getByText('KHẨN CẤP').waitFor({ timeout: 1000 });
+    expect(await firstRow.textContent()).toMatch(/nhốt/);
+    expect(await lan.title()).toMatch(/Khẩn cấp/);
+    await lan.screenshot({ path: `${SHOTS}/console-queue-1366x768.png` });
+
+    // Mai's view goes stale (her queue refresh is held), Lan claims, then Mai is told it is taken.
+    await mai.locator('section[aria-label="Hàng chờ"] tbody tr').first().waitFor();
+    let releaseMai: () => void = () => undefined;
+    const held = new Promise<void>((r) => {
+      releaseMai = r;
+    });
+    await mai.route('**/api/console/queue', async (route) => {
+      await held;
+      await route.continue();
+    });
+    await firstRow.getByRole('button', { name: 'Nhận' }).click();
+    await lan.getByRole('region', { name: 'Tóm tắt bàn giao' }).waitFor();
+    await mai
+      .locator('section[aria-label="Hàng chờ"] tbody tr')
+      .first()
+      .getByRole('button', { name: 'Nhận' })
+      .click();
+    await mai.getByRole('alert').getByText('Người khác đã nhận cuộc trò chuyện này.').waitFor();
+    releaseMai();
+
+    // The summary shows why it was flagged.
+    const summary = await lan.getByRole('region', { name: 'Tóm tắt bàn giao' }).textContent();
+    expect(summary).toMatch(/KHẨN CẤP/);
+    expect(summary).toMatch(/bi nhot/);
+    await user.getByText(/Chị Lan \(tư vấn viên\) đã vào cuộc trò chuyện/).waitFor();
+
+    // Both directions, and user text is only ever text.
+    const reply = lan.getByRole('textbox', { name: 'Trả lời (Enter để gửi)' });
+    await reply.fill('Chị là Lan. Em có đang an toàn để nhắn không?');
+    await reply.press('Enter');
+    await user.getByText('Chị là Lan. Em có đang an toàn để nhắn không?').waitFor();
+    let dialogs = 0;
+    lan.on('dialog', (d) => {
+      dialogs++;
+      void d.dismiss();
+    });
+    const payload = '<img src=x onerror="window.__xss=1;alert(1)"> em vẫn ở đây';
+    await input.fill(payload);
+    await input.press('Enter');
+    const transcript = lan.getByRole('list', { name: 'Nội dung' });
+    await transcript.getByText(payload).waitFor();
+    expect(await transcript.locator('img').count()).toBe(0);
+    expect(
+      await lan.evaluate(() => (window as unknown as { __xss?: number }).__xss),
+    ).toBeUndefined();
+    expect(dialogs).toBe(0);
+
+    // A knowledge-base suggestion, inserted then sent.
+    await lan
+      .getByRole('region', { name: 'Gợi ý từ kho kiến thức' })
+      .getByRole('button', { name: 'Chèn' })
+      .first()
+      .click();
+    const inserted = await reply.inputValue();
+    expect(inserted.length).toBeGreaterThan(50);
+    await reply.press('Enter');
+    await user.getByText(inserted.slice(0, 40), { exact: false }).waitFor();
+    await lan.screenshot({ path: `${SHOTS}/console-chat-1366x768.png` });
+
+    // Close with an outcome; the user gets the goodbye and is back with the bot.
+    await lan.getByRole('combobox', { name: 'Kết quả' }).selectOption('referral');
+    await lan.getByRole('combobox', { name: 'Chi tiết' }).selectOption('rescue');
+    await lan.getByRole('textbox', { name: 'Cơ quan được giới thiệu' }).fill('Công an tỉnh');
+    await lan.getByRole('button', { name: 'Kết thúc' }).click();
+    await user.getByText(/Tư vấn viên đã kết thúc cuộc trò chuyện/).waitFor();
+    await input.fill('tổng đài 111 là gì');
+    await input.press('Enter');
+    await user.getByRole('heading', { name: /Tổng đài 111/ }).waitFor();
+    const closed = (await server.store.listOpenTickets()).length;
+    expect(closed).toBe(0);
+  });
+});
