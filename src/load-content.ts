@@ -5,6 +5,7 @@ import { createHandoff, type Handoff } from './handoff/handoff.js';
 import type { OpeningHours } from './handoff/opening-hours.js';
 import type { QueueSettings } from './handoff/queue.js';
 import { loadTriage, type Triage } from './handoff/triage.js';
+import { type Directory, loadDirectory } from './knowledge/directory.js';
 import { type KnowledgeBase, loadKnowledgeBase } from './knowledge/knowledge-base.js';
 import { format } from './knowledge/messages.js';
 import type { Store } from './store/store.js';
@@ -12,12 +13,17 @@ import type { Store } from './store/store.js';
 export interface Content {
   knowledge: KnowledgeBase;
   triage: Triage;
+  directory: Directory;
 }
 
 /** Loads and validates everything in the content folder that the engine needs. */
 export function loadContent(contentDir: string, defaultLocale: Locale): Content {
   const knowledge = loadKnowledgeBase(contentDir, defaultLocale);
-  return { knowledge, triage: loadTriage(contentDir, knowledge.dict) };
+  return {
+    knowledge,
+    triage: loadTriage(contentDir, knowledge.dict),
+    directory: loadDirectory(contentDir),
+  };
 }
 
 /** Builds the engine and the counsellor handoff over a store: one wiring for server, tools and tests. */

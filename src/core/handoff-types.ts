@@ -16,6 +16,12 @@ export interface TicketOutcome {
   /** The agency referred to (police, border guard, Women's Union, shelter...). */
   agency?: string;
   notes?: string;
+  /** Optional, self-reported by the caller: how the hotline reports who got in touch. */
+  profile?: {
+    callerType?: 'self' | 'relative-or-friend' | 'other';
+    gender?: 'female' | 'male' | 'other';
+    province?: string;
+  };
 }
 
 export interface Ticket {
@@ -55,6 +61,16 @@ export interface CounsellorSession {
   token: string;
   counsellorId: string;
   expiresAt: Date;
+}
+
+/** A reply counsellors insert with one click; supervisors edit them. */
+export interface CannedReply {
+  id: string;
+  locale: string;
+  title: string;
+  text: string;
+  updatedBy: string;
+  updatedAt: Date;
 }
 
 export interface AuditEntry {

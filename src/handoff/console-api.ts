@@ -1,9 +1,11 @@
-import { type NextFunction, type Request, type Response, Router } from 'express';
+import { type Response, Router } from 'express';
 import { z } from 'zod';
-import type { Counsellor, Ticket } from '../core/handoff-types.js';
+import type { Ticket } from '../core/handoff-types.js';
 import type { Store } from '../store/store.js';
 import type { ConsoleAuth } from './console-auth.js';
+import { body, fail, requireAuth, tokenOf, who } from './console-http.js';
 import type { ActionResult, Handoff } from './handoff.js';
+import { replyWindow } from './reply-window.js';
 
 const loginSchema = z.object({
   username: z.string().min(1).max(100),
@@ -20,6 +22,13 @@ const closeSchema = z
       .default('none'),
     agency: z.string().max(200).optional(),
     notes: z.string().max(4000).optional(),
+    profile: z
+      .object({
+        callerType: z.enum(['self', 'relative-or-friend', 'other']).optional(),
+        gender: z.enum(['female', 'male', 'other']).optional(),
+        province: z.string().max(80).optional(),
+      })
+      .optional(),
   })
   .refine(
     (o) => o.kind !== 'counselling' || ['psychological', 'policy', 'services'].includes(o.detail),
@@ -41,13 +50,6 @@ export interface Suggestion {
   short: string;
 }
 
-type Authed = Request & { counsellor: Counsellor; token: string };
-const who = (req: Request) => (req as unknown as Authed).counsellor;
-
-function fail(res: Response, status: number, code: string, message: string) {
-  res.status(status).json({ error: { code, message } });
-}
-
 const CODES: Record<number, string> = { 403: 'forbidden', 404: 'not_found', 409: 'conflict' };
 
 /**
@@ -64,35 +66,6 @@ export function createConsoleApi(deps: {
 }): Router {
   const { store, handoff, auth } = deps;
   const router = Router();
-
-  const body =
-    <T>(schema: z.ZodType<T>) =>
-    (req: Request, res: Response, next: NextFunction) => {
-      const parsed = schema.safeParse(req.body ?? {});
-      if (!parsed.success) {
-        const issue = parsed.error.issues[0];
-        fail(
-          res,
-          400,
-          'bad_request',
-          `${issue?.path.join('.') || 'body'}: ${issue?.message ?? 'invalid'}`,
-        );
-        return;
-      }
-      req.body = parsed.data;
-      next();
-    };
-
-  const requireAuth = async (req: Request, res: Response, next: NextFunction) => {
-    const token = /^Bearer (\S+)$/.exec(req.get('authorization') ?? '')?.[1];
-    const counsellor = await auth.authenticate(token);
-    if (!counsellor || !token) {
-      fail(res, 401, 'unauthorised', 'sign in first (missing, unknown or expired session)');
-      return;
-    }
-    Object.assign(req, { counsellor, token });
-    next();
-  };
 
   const reply = (res: Response, result: ActionResult) => {
     if (result.ok) res.json({ ticket: result.ticket });
@@ -118,10 +91,10 @@ export function createConsoleApi(deps: {
     res.json({ token: session.token, expiresAt: session.expiresAt, counsellor });
   });
 
-  router.use(requireAuth);
+  router.use(requireAuth(auth));
 
   router.post('/logout', async (req, res) => {
-    await auth.logout((req as unknown as Authed).token);
+    await auth.logout(tokenOf(req));
     res.status(204).end();
   });
 
@@ -174,7 +147,9 @@ export function createConsoleApi(deps: {
     });
     const conversation = await store.getConversation(ticket.conversationId);
     const messages = await store.listMessages(ticket.conversationId);
-    res.json({ ticket, conversation, messages });
+    const lastIn = [...messages].reverse().find((m) => m.direction === 'in');
+    const window = replyWindow(ticket.channel, lastIn?.createdAt, new Date());
+    res.json({ ticket, conversation, messages, window });
   });
 
   router.post('/tickets/:id/claim', async (req, res) =>

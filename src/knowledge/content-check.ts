@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { ContentError } from '../core/errors.js';
 import type { Article } from './article-schema.js';
 import { findContacts, hostKey, loadContacts, phoneKey } from './contacts.js';
+import { loadDirectory } from './directory.js';
 import { loadIntents } from './intents.js';
 import { loadArticles } from './load-articles.js';
 import { loadTeencode } from './load-teencode.js';
@@ -47,6 +48,7 @@ export function checkContent(contentDir: string, now = new Date()): CheckReport 
   if (dict) collect(() => loadIntents(contentDir, dict));
   const messages = collect(() => loadMessages(contentDir));
   const contacts = collect(() => loadContacts(contentDir)) ?? [];
+  collect(() => loadDirectory(contentDir));
   const topics = collect(() =>
     topicsSchema.parse(parseYaml(readFileSync(join(contentDir, 'topics.yaml'), 'utf8'))),
   );

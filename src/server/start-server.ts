@@ -9,6 +9,7 @@ import { startQueueAlerts } from '../handoff/alerts.js';
 import { createConsoleApi } from '../handoff/console-api.js';
 import { createConsoleAuth } from '../handoff/console-auth.js';
 import { attachConsoleGateway } from '../handoff/console-gateway.js';
+import { createTeamApi } from '../handoff/console-team-api.js';
 import type { Handoff } from '../handoff/handoff.js';
 import { parseOpeningHours } from '../handoff/opening-hours.js';
 import { assembleEngine, type Content } from '../load-content.js';
@@ -84,6 +85,15 @@ export async function startServer(
       {
         path: '/api/console',
         router: createConsoleApi({ store, handoff, auth, suggest: suggestFrom(knowledge) }),
+      },
+      {
+        path: '/api/console',
+        router: createTeamApi({
+          store,
+          auth,
+          settings: queueSettings(config),
+          directory: (q) => content.directory.search(q),
+        }),
       },
     ],
   });

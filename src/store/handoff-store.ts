@@ -1,5 +1,6 @@
 import type {
   AuditEntry,
+  CannedReply,
   Counsellor,
   CounsellorSession,
   Ticket,
@@ -38,6 +39,8 @@ export interface TicketStore {
     outcome: TicketOutcome,
     anyOwner?: boolean,
   ): Promise<boolean>;
+  /** Every ticket opened since a moment, any status (for the supervisor's figures). */
+  listTicketsOpenedSince(since: Date): Promise<Ticket[]>;
   /** The person withdrew while waiting: closes a queued ticket. */
   cancelTicket(id: string): Promise<boolean>;
   /** Raises (never lowers) the level and adds signals. */
@@ -55,5 +58,11 @@ export interface CounsellorStore {
   getSession(tokenHash: string): Promise<CounsellorSession | undefined>;
   deleteSession(tokenHash: string): Promise<void>;
   recordAudit(entry: AuditEntry): Promise<void>;
+  listCannedReplies(): Promise<CannedReply[]>;
+  /** Creates (no id) or replaces a canned reply. */
+  saveCannedReply(
+    reply: Omit<CannedReply, 'id' | 'updatedAt'> & { id?: string },
+  ): Promise<CannedReply>;
+  deleteCannedReply(id: string): Promise<boolean>;
   listAudit(filter: { conversationId?: string; counsellorId?: string }): Promise<AuditEntry[]>;
 }

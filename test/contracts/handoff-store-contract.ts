@@ -116,6 +116,39 @@ export function runHandoffStoreContract(
       expect(open.find((t) => t.id === b.id)?.ownerId).toBe('x');
     });
 
+    it('lists tickets opened since a moment, whatever their status', async () => {
+      const before = new Date(Date.now() - 1000);
+      const a = await ticketFor('t6', 'emergency');
+      await store.claimTicket(a.id, 'x');
+      await store.closeTicket(a.id, 'x', { kind: 'information', detail: 'none' });
+      await ticketFor('t7');
+      const since = await store.listTicketsOpenedSince(before);
+      expect(since.map((t) => t.status).sort()).toEqual(['closed', 'queued']);
+      expect(await store.listTicketsOpenedSince(new Date(Date.now() + 60_000))).toEqual([]);
+    });
+
+    it('keeps canned replies that supervisors create, edit and delete', async () => {
+      const r = await store.saveCannedReply({
+        locale: 'vi',
+        title: 'Chào',
+        text: 'Chào em',
+        updatedBy: 'sup',
+      });
+      await store.saveCannedReply({
+        id: r.id,
+        locale: 'vi',
+        title: 'Chào',
+        text: 'Chào em, chị nghe đây',
+        updatedBy: 'sup2',
+      });
+      expect(await store.listCannedReplies()).toMatchObject([
+        { id: r.id, text: 'Chào em, chị nghe đây', updatedBy: 'sup2' },
+      ]);
+      expect(await store.deleteCannedReply(r.id)).toBe(true);
+      expect(await store.deleteCannedReply(r.id)).toBe(false);
+      expect(await store.listCannedReplies()).toEqual([]);
+    });
+
     it('stores counsellors, availability, sessions and audit entries', async () => {
       const c = await store.createCounsellor({
         username: 'lan',

@@ -78,4 +78,15 @@ export const migrations: string[] = [
     conversation_id TEXT
   );
   `,
+  `
+  CREATE TABLE canned_replies (
+    id TEXT PRIMARY KEY,
+    locale TEXT NOT NULL,
+    title TEXT NOT NULL,
+    text TEXT NOT NULL,
+    updated_by TEXT NOT NULL,
+    updated_at INTEGER NOT NULL
+  );
+  CREATE INDEX tickets_by_opened ON tickets (opened_at);
+  `,
 ];

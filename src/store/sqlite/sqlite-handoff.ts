@@ -167,6 +167,13 @@ export function sqliteHandoffStore(db: Database.Database): TicketStore & Counsel
         anyOwner ? 1 : 0,
       );
     },
+    async listTicketsOpenedSince(since) {
+      return (
+        db
+          .prepare('SELECT * FROM tickets WHERE opened_at >= ? ORDER BY opened_at')
+          .all(since.getTime()) as TicketRow[]
+      ).map(toTicket);
+    },
     async cancelTicket(id) {
       const outcome = {
         kind: 'information',
@@ -244,6 +251,43 @@ export function sqliteHandoffStore(db: Database.Database): TicketStore & Counsel
       db.prepare(
         'INSERT INTO audit_log (at, counsellor_id, action, ticket_id, conversation_id) VALUES (?, ?, ?, ?, ?)',
       ).run(e.at.getTime(), e.counsellorId, e.action, e.ticketId ?? null, e.conversationId ?? null);
+    },
+    async listCannedReplies() {
+      const rows = db.prepare('SELECT * FROM canned_replies ORDER BY locale, title').all() as {
+        id: string;
+        locale: string;
+        title: string;
+        text: string;
+        updated_by: string;
+        updated_at: number;
+      }[];
+      return rows.map((r) => ({
+        id: r.id,
+        locale: r.locale,
+        title: r.title,
+        text: r.text,
+        updatedBy: r.updated_by,
+        updatedAt: new Date(r.updated_at),
+      }));
+    },
+    async saveCannedReply(r) {
+      const saved = { ...r, id: r.id ?? randomUUID(), updatedAt: new Date() };
+      db.prepare(
+        `INSERT INTO canned_replies (id, locale, title, text, updated_by, updated_at) VALUES (?, ?, ?, ?, ?, ?)
+         ON CONFLICT (id) DO UPDATE SET locale = excluded.locale, title = excluded.title, text = excluded.text,
+         updated_by = excluded.updated_by, updated_at = excluded.updated_at`,
+      ).run(
+        saved.id,
+        saved.locale,
+        saved.title,
+        saved.text,
+        saved.updatedBy,
+        saved.updatedAt.getTime(),
+      );
+      return saved;
+    },
+    async deleteCannedReply(id) {
+      return db.prepare('DELETE FROM canned_replies WHERE id = ?').run(id).changes === 1;
     },
     async listAudit(filter) {
       const rows = db

@@ -1,0 +1,113 @@
+import { Router } from 'express';
+import { z } from 'zod';
+import type { Store } from '../store/store.js';
+import type { ConsoleAuth } from './console-auth.js';
+import { body, fail, requireAuth, requireRole, who } from './console-http.js';
+import { overdue, type QueueSettings } from './queue.js';
+
+/** The referral directory as the console searches it (given by the composition root). */
+export type DirectorySearch = (q: { province?: string; need?: string; locale: string }) => unknown;
+
+const cannedSchema = z.object({
+  locale: z.string().regex(/^[a-z]{2,3}$/),
+  title: z.string().trim().min(1).max(80),
+  text: z.string().trim().min(1).max(2000),
+});
+
+/**
+ * The team side of the counsellor API: colleagues (for transfers), canned
+ * replies (everyone reads, supervisors edit), the referral directory, and the
+ * supervisor's overview.
+ */
+export function createTeamApi(deps: {
+  store: Store;
+  auth: ConsoleAuth;
+  settings: QueueSettings;
+  directory?: DirectorySearch;
+  now?: () => Date;
+}): Router {
+  const { store, settings } = deps;
+  const now = deps.now ?? (() => new Date());
+  const router = Router();
+  router.use(requireAuth(deps.auth));
+
+  router.get('/counsellors', async (_req, res) => {
+    const all = await store.listCounsellors();
+    res.json({
+      counsellors: all.map(({ passwordHash: _, ...c }) => c),
+    });
+  });
+
+  router.get('/canned', async (_req, res) => {
+    res.json({ replies: await store.listCannedReplies() });
+  });
+  router.post('/canned', requireRole('supervisor'), body(cannedSchema), async (req, res) => {
+    res
+      .status(201)
+      .json({ reply: await store.saveCannedReply({ ...req.body, updatedBy: who(req).id }) });
+  });
+  router.put('/canned/:id', requireRole('supervisor'), body(cannedSchema), async (req, res) => {
+    const id = String(req.params.id);
+    if (!(await store.listCannedReplies()).some((r) => r.id === id))
+      return fail(res, 404, 'not_found', 'no such reply');
+    res.json({ reply: await store.saveCannedReply({ ...req.body, id, updatedBy: who(req).id }) });
+  });
+  router.delete('/canned/:id', requireRole('supervisor'), async (req, res) => {
+    if (!(await store.deleteCannedReply(String(req.params.id))))
+      return fail(res, 404, 'not_found', 'no such reply');
+    res.status(204).end();
+  });
+
+  router.get('/directory', (req, res) => {
+    const q = (name: string) =>
+      typeof req.query[name] === 'string' ? String(req.query[name]).slice(0, 80) : undefined;
+    const province = q('province');
+    const need = q('need');
+    res.json(
+      deps.directory?.({
+        ...(province ? { province } : {}),
+        ...(need ? { need } : {}),
+        locale: q('locale') ?? 'vi',
+      }) ?? { agencies: [] },
+    );
+  });
+
+  /**
+   * Who is online, chats in progress, tickets past their target, and today's
+   * share of emergencies taken within the target (Crisis Text Line's bar: 94%
+   * of high-risk texters within 5 minutes).
+   */
+  router.get('/overview', requireRole('supervisor'), async (_req, res) => {
+    const at = now();
+    const startOfDay = new Date(at);
+    startOfDay.setHours(0, 0, 0, 0);
+    const open = await store.listOpenTickets();
+    const today = (await store.listTicketsOpenedSince(startOfDay)).filter(
+      (t) => t.level === 'emergency',
+    );
+    const target = settings.targetSeconds.emergency * 1000;
+    const inTime = today.filter(
+      (t) => t.claimedAt && t.claimedAt.getTime() - t.openedAt.getTime() <= target,
+    );
+    res.json({
+      online: (await store.listCounsellors())
+        .filter((c) => c.available)
+        .map((c) => ({ id: c.id, displayName: c.displayName, languages: c.languages })),
+      inProgress: open.filter((t) => t.status === 'claimed').length,
+      waiting: open.filter((t) => t.status === 'queued').length,
+      overdue: overdue(open, at, settings).map((t) => ({
+        id: t.id,
+        level: t.level,
+        openedAt: t.openedAt,
+      })),
+      emergenciesToday: {
+        total: today.length,
+        takenWithinTarget: inTime.length,
+        share: today.length === 0 ? null : inTime.length / today.length,
+        targetSeconds: settings.targetSeconds.emergency,
+      },
+    });
+  });
+
+  return router;
+}

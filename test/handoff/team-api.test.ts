@@ -1,0 +1,135 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Role } from '../../src/core/handoff-types.js';
+import { replyWindow } from '../../src/handoff/reply-window.js';
+import { startTestServer, type TestServer } from '../support/server.js';
+
+async function signedIn(server: TestServer, username: string, role: Role) {
+  const c = await server.store.createCounsellor({
+    username,
+    displayName: username,
+    role,
+    passwordHash: 'x',
+    languages: ['vi'],
+  });
+  const token = randomBytes(24).toString('base64url');
+  await server.store.createSession({
+    token: createHash('sha256').update(token).digest('base64url'),
+    counsellorId: c.id,
+    expiresAt: new Date(Date.now() + 3600_000),
+  });
+  return async (method: string, path: string, body?: unknown) => {
+    const res = await fetch(`${server.url}/api/console${path}`, {
+      method,
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    return { status: res.status, body: res.status === 204 ? {} : await res.json() };
+  };
+}
+
+describe('team API', () => {
+  let server: TestServer;
+  afterEach(async () => {
+    await server?.cleanup();
+  });
+
+  it('lets supervisors edit canned replies and everyone read them; a counsellor gets 403', async () => {
+    server = await startTestServer();
+    const sup = await signedIn(server, 'sup', 'supervisor');
+    const lan = await signedIn(server, 'lan', 'counsellor');
+    expect(
+      (await lan('POST', '/canned', { locale: 'vi', title: 'Chào', text: 'Chào em' })).status,
+    ).toBe(403);
+    expect((await sup('POST', '/canned', { locale: 'vi', title: '', text: 'x' })).status).toBe(400);
+    const created = await sup('POST', '/canned', {
+      locale: 'vi',
+      title: 'Chào',
+      text: 'Chào em, chị nghe đây.',
+    });
+    expect(created.status).toBe(201);
+    const edited = await sup('PUT', `/canned/${created.body.reply.id}`, {
+      locale: 'vi',
+      title: 'Chào',
+      text: 'Chào em.',
+    });
+    expect(edited.body.reply.text).toBe('Chào em.');
+    expect((await lan('GET', '/canned')).body.replies.map((r: { text: string }) => r.text)).toEqual(
+      ['Chào em.'],
+    );
+    expect((await lan('DELETE', `/canned/${created.body.reply.id}`)).status).toBe(403);
+    expect((await sup('DELETE', `/canned/${created.body.reply.id}`)).status).toBe(204);
+    expect((await sup('DELETE', `/canned/${created.body.reply.id}`)).status).toBe(404);
+  });
+
+  it('lists colleagues without password hashes', async () => {
+    server = await startTestServer();
+    const lan = await signedIn(server, 'lan', 'counsellor');
+    await signedIn(server, 'mai', 'counsellor');
+    const { body } = await lan('GET', '/counsellors');
+    expect(body.counsellors.map((c: { username: string }) => c.username)).toEqual(['lan', 'mai']);
+    expect(JSON.stringify(body)).not.toContain('passwordHash');
+  });
+
+  it('finds agencies by need and by a province named the old way', async () => {
+    server = await startTestServer();
+    const lan = await signedIn(server, 'lan', 'counsellor');
+    const { body } = await lan(
+      'GET',
+      `/directory?province=${encodeURIComponent('Ha Giang')}&need=rescue`,
+    );
+    expect(body.province.name).toBe('Tuyên Quang');
+    expect(body.agencies.map((a: { id: string }) => a.id)).toEqual([
+      'police',
+      'mofa-citizen-protection',
+    ]);
+    expect(body.agencies[0].contacts[0].value).toBe('113');
+  });
+
+  it('gives supervisors the overview and refuses it to counsellors', async () => {
+    server = await startTestServer();
+    const sup = await signedIn(server, 'sup', 'supervisor');
+    const lan = await signedIn(server, 'lan', 'counsellor');
+    expect((await lan('GET', '/overview')).status).toBe(403);
+    const c = await server.store.openConversation('web', 'x', 'vi');
+    const { ticket } = await server.store.openTicket({
+      conversationId: c.id,
+      channel: 'web',
+      locale: 'vi',
+      level: 'emergency',
+      signals: [],
+      reason: 'emergency',
+    });
+    await server.store.claimTicket(ticket.id, 'someone');
+    const { body } = await sup('GET', '/overview');
+    expect(body).toMatchObject({
+      inProgress: 1,
+      waiting: 0,
+      emergenciesToday: { total: 1, takenWithinTarget: 1, share: 1 },
+    });
+  });
+});
+
+describe('reply windows', () => {
+  const last = new Date('2026-11-22T00:00:00Z');
+  const hoursLater = (hours: number) => new Date(last.getTime() + hours * 3600_000);
+  it('has none for the web widget', () => {
+    expect(replyWindow('web', last, hoursLater(1000))).toEqual({ limited: false, state: 'open' });
+  });
+  it('closes Messenger after 7 days (human agent), with the standard 24 h as a soft limit', () => {
+    expect(replyWindow('messenger', last, hoursLater(23))).toMatchObject({
+      state: 'open',
+      softLimitAt: hoursLater(24),
+    });
+    expect(replyWindow('messenger', last, hoursLater(167)).state).toBe('closing');
+    expect(replyWindow('messenger', last, hoursLater(168)).state).toBe('closed');
+  });
+  it('keeps Zalo free for 48 h and closes it after 7 days', () => {
+    expect(replyWindow('zalo', last, hoursLater(47))).toMatchObject({
+      state: 'open',
+      softLimitAt: hoursLater(48),
+      closesAt: hoursLater(168),
+    });
+    expect(replyWindow('zalo', undefined, hoursLater(1)).state).toBe('closed');
+  });
+});
