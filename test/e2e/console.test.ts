@@ -144,3 +144,79 @@ describe.skipIf(browserMissing)('counsellor console in a real browser (Chromium)
     expect(closed).toBe(0);
   });
 });
+
+describe.skipIf(browserMissing)('supervisor view in a real browser (Chromium)', () => {
+  let browser: Browser;
+  let server: TestServer;
+  beforeAll(async () => {
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.cleanup();
+  });
+
+  it('shows the shift overview, canned replies and the referral directory, in English too', async () => {
+    server = await startTestServer();
+    const passwordHash = await hashPassword(PASSWORD);
+    const sup = await server.store.createCounsellor({
+      username: 'sup',
+      displayName: 'Sup',
+      role: 'supervisor',
+      passwordHash,
+      languages: ['vi', 'en'],
+    });
+    await server.store.saveCannedReply({
+      locale: 'vi',
+      title: 'Chào hỏi',
+      text: 'Chào em, chị là tư vấn viên.',
+      updatedBy: sup.id,
+    });
+    const conv = await server.store.openConversation('web', 'someone', 'vi');
+    await server.store.appendMessage({
+      conversationId: conv.id,
+      direction: 'in',
+      text: 'cho em gặp tư vấn viên',
+    });
+    await server.store.openTicket({
+      conversationId: conv.id,
+      channel: 'web',
+      locale: 'vi',
+      level: 'urgent',
+      signals: [],
+      reason: 'asked',
+    });
+
+    const page = await (
+      await browser.newContext({ viewport: { width: 1366, height: 768 } })
+    ).newPage();
+    await page.goto(`${server.url}/console/`);
+    await page.getByLabel('Tên đăng nhập').fill('sup');
+    await page.getByLabel('Mật khẩu').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Đăng nhập' }).click();
+    const overview = page.getByRole('region', { name: 'Tổng quan ca trực' });
+    await overview.waitFor();
+    expect(await overview.textContent()).toMatch(/Đang tư vấn\s*0/);
+
+    await page.getByRole('button', { name: 'Nhận người tiếp theo' }).click();
+    await page
+      .getByRole('combobox', { name: 'Câu trả lời mẫu' })
+      .selectOption({ label: 'Chào hỏi' });
+    expect(await page.getByRole('textbox', { name: 'Trả lời (Enter để gửi)' }).inputValue()).toBe(
+      'Chào em, chị là tư vấn viên.',
+    );
+
+    await page.getByText('Danh bạ chuyển tuyến').click();
+    await page
+      .getByRole('textbox', { name: 'Tỉnh/thành (tên mới hoặc cũ)' })
+      .first()
+      .fill('Hà Giang');
+    await page.getByRole('button', { name: 'Tìm' }).click();
+    await page.getByText('Tuyên Quang (Hà Giang)').waitFor();
+    await page.screenshot({ path: `${SHOTS}/console-supervisor-1366x768.png` });
+
+    await page.getByRole('button', { name: 'English' }).click();
+    await page.getByRole('button', { name: 'Help next' }).waitFor();
+    await page.getByRole('region', { name: 'Shift overview' }).waitFor();
+  });
+});

@@ -1,4 +1,11 @@
 import { call, type Message, type Ticket } from './api.js';
+import {
+  cannedPicker,
+  directoryPanel,
+  transferPicker,
+  type WindowInfo,
+  windowBanner,
+} from './chat-tools.js';
 import { button, el, minutesSeconds } from './dom.js';
 import type { Strings } from './strings.js';
 
@@ -6,6 +13,7 @@ interface ChatData {
   ticket: Ticket;
   conversation: { locale: string; channel: string; urgency: string };
   messages: Message[];
+  window: WindowInfo;
 }
 
 /** A claimed chat: handover summary, transcript, reply box, suggestions, and close. */
@@ -113,6 +121,15 @@ export async function renderChat(
     detail.append(el('option', { text: label, attrs: { value } }));
   const agency = el('input', { attrs: { 'aria-label': s.agency, placeholder: s.agency } });
   const notes = el('input', { attrs: { 'aria-label': s.notes, placeholder: s.notes } });
+  const options = (label: string, values: Record<string, string>) => {
+    const select = el('select', { attrs: { 'aria-label': label } });
+    for (const [value, text] of Object.entries(values))
+      select.append(el('option', { text, attrs: { value } }));
+    return select;
+  };
+  const callerType = options(s.callerType, s.callerTypes);
+  const gender = options(s.gender, s.genders);
+  const province = el('input', { attrs: { 'aria-label': s.province, placeholder: s.province } });
   const error = el('p', { class: 'error', attrs: { role: 'alert' } });
   const close = button(
     s.close,
@@ -123,6 +140,11 @@ export async function renderChat(
           detail: detail.value,
           ...(agency.value ? { agency: agency.value } : {}),
           ...(notes.value ? { notes: notes.value } : {}),
+          profile: {
+            ...(callerType.value ? { callerType: callerType.value } : {}),
+            ...(gender.value ? { gender: gender.value } : {}),
+            ...(province.value ? { province: province.value } : {}),
+          },
         });
         onDone();
       } catch (e) {
@@ -140,12 +162,25 @@ export async function renderChat(
     'section',
     { class: 'chat', attrs: { 'data-ticket': ticketId } },
     summary,
-    el('div', { class: 'chat-main' }, log, suggestions),
+    windowBanner(s, data.window),
+    el(
+      'div',
+      { class: 'chat-main' },
+      log,
+      el('div', {}, suggestions, directoryPanel(s, data.conversation.locale)),
+    ),
     el(
       'div',
       { class: 'reply' },
       box,
       button(s.send, () => void send(), 'primary'),
+    ),
+    el(
+      'div',
+      { class: 'tools' },
+      await cannedPicker(s, data.conversation.locale, box),
+      await transferPicker(s, ticketId, onDone),
+      release,
     ),
     el(
       'fieldset',
@@ -155,8 +190,10 @@ export async function renderChat(
       detail,
       agency,
       notes,
+      callerType,
+      gender,
+      province,
       close,
-      release,
       error,
     ),
   );

@@ -7,6 +7,7 @@ import { io, type Socket } from 'socket.io-client';
 import { ApiError, call, type Ticket, token } from './api.js';
 import { renderChat } from './chat-view.js';
 import { button, el } from './dom.js';
+import { renderOverview } from './overview-view.js';
 import { renderQueue, tickWaits } from './queue-view.js';
 import { type Lang, STRINGS } from './strings.js';
 
@@ -65,6 +66,7 @@ function showLogin(message = '') {
   user.focus();
 }
 
+const overviewBox = el('div');
 const queueBox = el('section', { class: 'panel', attrs: { 'aria-label': s.queue } });
 const mineBox = el('section', { class: 'panel', attrs: { 'aria-label': s.mine } });
 const chatBox = el('main', { class: 'chat-box' });
@@ -78,6 +80,7 @@ async function refresh() {
     if (fresh.length > 0) beep();
     document.title =
       emergencies.length > 0 ? `${s.emergencyAlert} (${emergencies.length}) — ${s.title}` : s.title;
+    if (me && me.role !== 'counsellor') overviewBox.replaceChildren(await renderOverview(s));
     queueBox.replaceChildren(
       el('h2', { text: `${s.queue} (${q.queued.length})` }),
       renderQueue(s, q.queued, s.claim, (t) => void claim(t.id)),
@@ -185,6 +188,7 @@ async function start() {
         'aside',
         {},
         button(s.helpNext, () => void helpNext(), 'primary help-next'),
+        overviewBox,
         queueBox,
         mineBox,
       ),
