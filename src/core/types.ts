@@ -121,4 +121,6 @@ export interface Outbound {
     conversation: Pick<Conversation, 'id' | 'channel' | 'userId'>,
     replies: Reply[],
   ): Promise<void>;
+  /** Shows "typing…" to the person where the channel has such an indicator; otherwise does nothing. */
+  typing?(conversation: Pick<Conversation, 'id' | 'channel' | 'userId'>): Promise<void>;
 }

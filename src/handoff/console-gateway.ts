@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { Server } from 'socket.io';
 import type { ConsoleAuth } from './console-auth.js';
 import type { EventBus } from './events.js';
+import type { Handoff } from './handoff.js';
 
 /**
  * Live events for counsellors on the Socket.IO namespace `/console`: ticket
@@ -11,7 +12,7 @@ import type { EventBus } from './events.js';
  */
 export function attachConsoleGateway(
   io: Server,
-  deps: { auth: ConsoleAuth; events: EventBus; logger: Logger },
+  deps: { auth: ConsoleAuth; events: EventBus; logger: Logger; handoff: Handoff },
 ) {
   const { auth, events, logger } = deps;
   const ns = io.of('/console');
@@ -26,6 +27,12 @@ export function attachConsoleGateway(
   ns.on('connection', (socket) => {
     void socket.join('counsellors');
     void socket.join(`counsellor:${socket.data.counsellor.id}`);
+    socket.on('typing', (raw: unknown) => {
+      const ticketId =
+        typeof raw === 'object' && raw && 'ticketId' in raw ? String(raw.ticketId) : '';
+      if (ticketId)
+        void deps.handoff.counsellorTyping(ticketId, socket.data.counsellor).catch(() => undefined);
+    });
   });
 
   const toAll = [

@@ -220,6 +220,14 @@ export function createHandoff(o: HandoffOptions) {
       return result;
     },
 
+    /** "Typing…" to the person, only from the counsellor who owns the chat. */
+    async counsellorTyping(id: string, counsellor: Counsellor): Promise<void> {
+      const ticket = await store.getTicket(id);
+      if (ticket?.status !== 'claimed' || ticket.ownerId !== counsellor.id) return;
+      const conversation = await store.getConversation(ticket.conversationId);
+      if (conversation) await outbound.typing?.(conversation);
+    },
+
     /** A counsellor's reply, stored and sent through the person's own channel. */
     async counsellorMessage(
       id: string,

@@ -1,6 +1,9 @@
 import type { Conversation, Outbound, Reply } from '../core/types.js';
 import type { Logger } from './logger.js';
 
+type Typing = (
+  conversation: Pick<Conversation, 'id' | 'channel' | 'userId'>,
+) => void | Promise<void>;
 type Deliver = (
   conversation: Pick<Conversation, 'id' | 'channel' | 'userId'>,
   replies: Reply[],
@@ -13,11 +16,16 @@ type Deliver = (
  */
 export function createOutboundRegistry(
   logger: Logger,
-): Outbound & { register(channel: string, deliver: Deliver): void } {
+): Outbound & { register(channel: string, deliver: Deliver, typing?: Typing): void } {
   const senders = new Map<string, Deliver>();
+  const typers = new Map<string, Typing>();
   return {
-    register(channel, deliver) {
+    register(channel, deliver, typing) {
       senders.set(channel, deliver);
+      if (typing) typers.set(channel, typing);
+    },
+    async typing(conversation) {
+      await typers.get(conversation.channel)?.(conversation);
     },
     async deliver(conversation, replies) {
       const send = senders.get(conversation.channel);

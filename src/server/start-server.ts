@@ -113,10 +113,16 @@ export async function startServer(
     metrics,
     maxMessageChars: config.MAX_MESSAGE_CHARS,
   });
-  outbound.register('web', (conversation, replies) => {
-    chat.to(`user:${conversation.userId}`).emit('replies', { replies });
-  });
-  attachConsoleGateway(io, { auth, events, logger });
+  outbound.register(
+    'web',
+    (conversation, replies) => {
+      chat.to(`user:${conversation.userId}`).emit('replies', { replies });
+    },
+    (conversation) => {
+      chat.to(`user:${conversation.userId}`).emit('typing', {});
+    },
+  );
+  attachConsoleGateway(io, { auth, events, logger, handoff });
 
   await new Promise<void>((resolve) => http.listen(config.PORT, config.HOST, resolve));
   const { port } = http.address() as AddressInfo;

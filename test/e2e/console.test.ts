@@ -100,7 +100,8 @@ describe.skipIf(browserMissing)('counsellor console in a real browser (Chromium)
 
     // Both directions, and user text is only ever text.
     const reply = lan.getByRole('textbox', { name: 'Trả lời (Enter để gửi)' });
-    await reply.fill('Chị là Lan. Em có đang an toàn để nhắn không?');
+    await reply.pressSequentially('Chị là Lan. Em có đang an toàn để nhắn không?');
+    await user.getByText('Tư vấn viên đang nhập…').waitFor();
     await reply.press('Enter');
     await user.getByText('Chị là Lan. Em có đang an toàn để nhắn không?').waitFor();
     let dialogs = 0;

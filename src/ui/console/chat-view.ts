@@ -21,6 +21,7 @@ export async function renderChat(
   s: Strings,
   ticketId: string,
   onDone: () => void,
+  onTyping: (ticketId: string) => void = () => undefined,
 ): Promise<HTMLElement> {
   const data = await call<ChatData>('GET', `/tickets/${ticketId}`);
   const { ticket } = data;
@@ -81,6 +82,14 @@ export async function renderChat(
     add('you', text);
     box.value = '';
   };
+  // Tell the person someone is typing, at most every two seconds.
+  let lastTyping = 0;
+  box.addEventListener('input', () => {
+    if (Date.now() - lastTyping > 2000) {
+      lastTyping = Date.now();
+      onTyping(ticketId);
+    }
+  });
   box.addEventListener('keydown', (e) => {
     if (e.key === 'Enter' && !e.shiftKey) {
       e.preventDefault();

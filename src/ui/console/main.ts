@@ -116,12 +116,17 @@ async function helpNext() {
 
 async function show(id: string) {
   openTicketId = id;
-  openChat = await renderChat(s, id, () => {
-    openChat = undefined;
-    openTicketId = undefined;
-    chatBox.replaceChildren();
-    void refresh();
-  });
+  openChat = await renderChat(
+    s,
+    id,
+    () => {
+      openChat = undefined;
+      openTicketId = undefined;
+      chatBox.replaceChildren();
+      void refresh();
+    },
+    (ticketId) => socket?.emit('typing', { ticketId }),
+  );
   chatBox.replaceChildren(openChat);
 }
 

@@ -109,7 +109,17 @@ function start(script: HTMLScriptElement | null) {
   });
   // Messages outside a turn: a counsellor joined, wrote, or closed the chat.
   socket.on('replies', (r: { replies: Reply[] }) => {
+    status.textContent = '';
     for (const reply of r.replies) push({ from: 'bot', text: reply.text, reply });
+  });
+  // A counsellor is typing: shown for a few seconds, cleared by their message.
+  let typingTimer: ReturnType<typeof setTimeout> | undefined;
+  socket.on('typing', () => {
+    status.textContent = s.typing;
+    clearTimeout(typingTimer);
+    typingTimer = setTimeout(() => {
+      if (status.textContent === s.typing) status.textContent = '';
+    }, 4000);
   });
   socket.on('connect_error', () => {
     status.textContent = s.offline;
