@@ -5,6 +5,7 @@
  */
 import { io, type Socket } from 'socket.io-client';
 import { ApiError, call, type Ticket, token } from './api.js';
+import { renderCannedEditor } from './canned-editor.js';
 import { renderChat } from './chat-view.js';
 import { button, el } from './dom.js';
 import { renderOverview } from './overview-view.js';
@@ -67,6 +68,7 @@ function showLogin(message = '') {
 }
 
 const overviewBox = el('div');
+const cannedBox = el('div');
 const queueBox = el('section', { class: 'panel', attrs: { 'aria-label': s.queue } });
 const mineBox = el('section', { class: 'panel', attrs: { 'aria-label': s.mine } });
 const chatBox = el('main', { class: 'chat-box' });
@@ -196,6 +198,7 @@ async function start() {
         overviewBox,
         queueBox,
         mineBox,
+        cannedBox,
       ),
       chatBox,
     ),
@@ -217,6 +220,7 @@ async function start() {
   });
   socket.on('connect_error', () => showLogin());
   setInterval(() => tickWaits(queueBox), 1000);
+  if (me.role !== 'counsellor') cannedBox.replaceChildren(await renderCannedEditor(s));
   await refresh();
 }
 
