@@ -1,0 +1,148 @@
+import { randomUUID } from 'node:crypto';
+import { type Db, MongoClient, MongoServerError } from 'mongodb';
+import type { Conversation, StoredMessage } from '../../core/types.js';
+import type { Store } from '../store.js';
+import { mongoHandoffStore } from './mongo-handoff.js';
+
+interface ConversationDoc extends Omit<Conversation, 'id'> {
+  _id: string;
+}
+interface MessageDoc extends Omit<StoredMessage, 'id'> {
+  _id: string;
+  seq: number;
+}
+
+const DUPLICATE_KEY = 11000;
+export const isDuplicate = (e: unknown) =>
+  e instanceof MongoServerError && e.code === DUPLICATE_KEY;
+
+const toConversation = ({ _id, ...rest }: ConversationDoc): Conversation => ({ id: _id, ...rest });
+const toMessage = ({ _id, seq: _, ...rest }: MessageDoc): StoredMessage => ({ id: _id, ...rest });
+
+/** A monotonic sequence shared by every instance (message order, audit order). */
+export async function nextSeq(db: Db, name: string): Promise<number> {
+  const doc = await db
+    .collection<{ _id: string; seq: number }>('counters')
+    .findOneAndUpdate(
+      { _id: name },
+      { $inc: { seq: 1 } },
+      { upsert: true, returnDocument: 'after' },
+    );
+  return doc?.seq ?? 1;
+}
+
+/**
+ * The production store: MongoDB (a replica set or Atlas) or any
+ * MongoDB-compatible server, with the official driver. Uniqueness rests on
+ * `_id` wherever the contract needs it (processed message ids, one open ticket
+ * per conversation), which every compatible server enforces; state changes are
+ * single-document conditional updates, atomic everywhere.
+ */
+export async function createMongoStore(uri: string): Promise<Store> {
+  const client = new MongoClient(uri, { serverSelectionTimeoutMS: 5000, retryReads: true });
+  await client.connect();
+  const db = client.db();
+  const conversations = db.collection<ConversationDoc>('conversations');
+  const messages = db.collection<MessageDoc>('messages');
+  const processed = db.collection<{ _id: string; at: Date }>('processed_messages');
+  await conversations.createIndex({ channel: 1, userId: 1 }, { unique: true });
+  await messages.createIndex({ conversationId: 1, seq: 1 });
+  await processed.createIndex({ at: 1 });
+
+  async function find(channel: string, userId: string) {
+    const doc = await conversations.findOne({ channel, userId });
+    return doc ? toConversation(doc) : undefined;
+  }
+
+  return {
+    ...(await mongoHandoffStore(db)),
+    async openConversation(channel, userId, locale) {
+      const now = new Date();
+      try {
+        await conversations.updateOne(
+          { channel, userId },
+          {
+            $setOnInsert: {
+              _id: randomUUID(),
+              channel,
+              userId,
+              locale,
+              state: 'bot',
+              urgency: 'none',
+              context: {},
+              createdAt: now,
+              updatedAt: now,
+            },
+          },
+          { upsert: true },
+        );
+      } catch (error) {
+        // Two upserts raced: the other one created it, which is what we wanted.
+        if (!isDuplicate(error)) throw error;
+      }
+      return (await find(channel, userId)) as Conversation;
+    },
+    findConversation: find,
+    async getConversation(id) {
+      const doc = await conversations.findOne({ _id: id });
+      return doc ? toConversation(doc) : undefined;
+    },
+    async updateConversation(id, patch) {
+      const set: Partial<ConversationDoc> = { updatedAt: new Date() };
+      if (patch.locale) set.locale = patch.locale;
+      if (patch.state) set.state = patch.state;
+      if (patch.urgency) set.urgency = patch.urgency;
+      if (patch.context) set.context = patch.context;
+      const doc = await conversations.findOneAndUpdate(
+        { _id: id },
+        { $set: set },
+        { returnDocument: 'after' },
+      );
+      if (!doc) throw new Error(`no conversation ${id}`);
+      return toConversation(doc);
+    },
+    async deleteConversation(id) {
+      await messages.deleteMany({ conversationId: id });
+      await db.collection('tickets').deleteMany({ conversationId: id });
+      await db.collection('open_tickets').deleteMany({ _id: id as never });
+      await conversations.deleteOne({ _id: id });
+    },
+    async appendMessage(m) {
+      const doc: MessageDoc = {
+        _id: randomUUID(),
+        seq: await nextSeq(db, 'messages'),
+        conversationId: m.conversationId,
+        direction: m.direction,
+        text: m.text,
+        ...(m.reply ? { reply: m.reply } : {}),
+        ...(m.choice ? { choice: m.choice } : {}),
+        createdAt: m.createdAt ?? new Date(),
+      };
+      await messages.insertOne(doc);
+      return toMessage(doc);
+    },
+    async listMessages(conversationId, limit = 500) {
+      const newest = await messages
+        .find({ conversationId })
+        .sort({ seq: -1 })
+        .limit(limit)
+        .toArray();
+      return newest.reverse().map(toMessage);
+    },
+    async markProcessed(channel, messageId) {
+      try {
+        await processed.insertOne({ _id: `${channel}\u0000${messageId}`, at: new Date() });
+        return true;
+      } catch (error) {
+        if (isDuplicate(error)) return false;
+        throw error;
+      }
+    },
+    async ping() {
+      await db.command({ ping: 1 });
+    },
+    async close() {
+      await client.close();
+    },
+  };
+}
