@@ -41,6 +41,8 @@ export interface TicketStore {
   ): Promise<boolean>;
   /** Every ticket opened since a moment, any status (for the supervisor's figures). */
   listTicketsOpenedSince(since: Date): Promise<Ticket[]>;
+  /** True once per ticket: the first instance to mark it overdue sends the alert. */
+  markTicketAlerted(id: string): Promise<boolean>;
   /** The person withdrew while waiting: closes a queued ticket. */
   cancelTicket(id: string): Promise<boolean>;
   /** Raises (never lowers) the level and adds signals. */

@@ -52,6 +52,14 @@ export interface Store extends TicketStore, CounsellorStore {
    */
   markProcessed(channel: string, messageId: string): Promise<boolean>;
 
+  /**
+   * A lease that only one holder (process or instance) has at a time: turns of
+   * one conversation, scheduled jobs. Returns a token when acquired; an
+   * expired lease may be taken over, so a crashed holder blocks nobody for long.
+   */
+  acquireLock(key: string, ttlMs: number): Promise<string | undefined>;
+  releaseLock(key: string, token: string): Promise<void>;
+
   /** Cheap round trip for the readiness probe. */
   ping(): Promise<void>;
   close(): Promise<void>;

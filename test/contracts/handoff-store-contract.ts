@@ -127,6 +127,14 @@ export function runHandoffStoreContract(
       expect(await store.listTicketsOpenedSince(new Date(Date.now() + 60_000))).toEqual([]);
     });
 
+    it('marks a ticket alerted once, whoever asks first', async () => {
+      const t = await ticketFor('t8', 'emergency');
+      const marks = await Promise.all(
+        Array.from({ length: 5 }, () => store.markTicketAlerted(t.id)),
+      );
+      expect(marks.filter(Boolean)).toHaveLength(1);
+    });
+
     it('keeps canned replies that supervisors create, edit and delete', async () => {
       const r = await store.saveCannedReply({
         locale: 'vi',

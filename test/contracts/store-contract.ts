@@ -124,6 +124,22 @@ export function runStoreContract(
       expect(await store.markProcessed('web', 'restart-1')).toBe(false);
     });
 
+    it('gives a lock to one holder at a time, and lets an expired lease be taken over', async () => {
+      const tokens = await Promise.all(
+        Array.from({ length: 10 }, () => store.acquireLock('turn:a', 60_000)),
+      );
+      const held = tokens.filter((t): t is string => t !== undefined);
+      expect(held).toHaveLength(1);
+      expect(await store.acquireLock('turn:b', 60_000)).toBeDefined();
+      await store.releaseLock('turn:a', 'not-the-token');
+      expect(await store.acquireLock('turn:a', 60_000)).toBeUndefined();
+      await store.releaseLock('turn:a', held[0] as string);
+      const short = await store.acquireLock('turn:a', 30);
+      expect(short).toBeDefined();
+      await new Promise((r) => setTimeout(r, 60));
+      expect(await store.acquireLock('turn:a', 60_000)).toBeDefined();
+    });
+
     it('answers the readiness ping', async () => {
       await expect(store.ping()).resolves.toBeUndefined();
     });

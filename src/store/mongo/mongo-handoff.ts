@@ -5,10 +5,11 @@ import type { Urgency } from '../../core/types.js';
 import type { CounsellorStore, TicketStore } from '../handoff-store.js';
 import { isDuplicate, nextSeq } from './mongo-store.js';
 
-type TicketDoc = Omit<Ticket, 'id'> & { _id: string };
+/** `round` counts how often the ticket went back to the queue: each queued period has one claim. */
+type TicketDoc = Omit<Ticket, 'id'> & { _id: string; alertedAt?: Date; round?: number };
 type CounsellorDoc = Omit<Counsellor, 'id'> & { _id: string };
 const RANK: Record<Urgency, number> = { none: 0, urgent: 1, emergency: 2 };
-const toTicket = ({ _id, ...t }: TicketDoc): Ticket => ({ id: _id, ...t });
+const toTicket = ({ _id, alertedAt: _, round: __, ...t }: TicketDoc): Ticket => ({ id: _id, ...t });
 const toCounsellor = ({ _id, ...c }: CounsellorDoc): Counsellor => ({ id: _id, ...c });
 
 function merge(a: Ticket['signals'], b: Ticket['signals']): Ticket['signals'] {
@@ -17,13 +18,18 @@ function merge(a: Ticket['signals'], b: Ticket['signals']): Ticket['signals'] {
 }
 
 /**
- * Tickets, counsellors, sessions, audit and canned replies on MongoDB. "One
- * open ticket per conversation" is an `open_tickets` document keyed by the
- * conversation id; claims and closes are conditional single-document updates.
+ * Tickets, counsellors, sessions, audit and canned replies on MongoDB. Every
+ * "exactly one" rests on a unique `_id` insert, the one guarantee every
+ * MongoDB-compatible server keeps under concurrency (FerretDB's conditional
+ * updates are not atomic: 50 parallel claims gave 4 winners there): one open
+ * ticket per conversation (`open_tickets`), one owner per queued period of a
+ * ticket (`ticket_claims`), one alert per ticket (`ticket_alerts`).
  */
 export async function mongoHandoffStore(db: Db): Promise<TicketStore & CounsellorStore> {
   const tickets = db.collection<TicketDoc>('tickets');
   const open = db.collection<{ _id: string; ticketId: string }>('open_tickets');
+  const claims = db.collection<{ _id: string; ownerId: string; at: Date }>('ticket_claims');
+  const alerts = db.collection<{ _id: string; at: Date }>('ticket_alerts');
   const counsellors = db.collection<CounsellorDoc>('counsellors');
   const sessions = db.collection<{ _id: string; counsellorId: string; expiresAt: Date }>(
     'counsellor_sessions',
@@ -102,16 +108,29 @@ export async function mongoHandoffStore(db: Db): Promise<TicketStore & Counsello
       ).map(toTicket);
     },
     async claimTicket(id, counsellorId) {
-      const r = await tickets.findOneAndUpdate(
-        { _id: id, status: 'queued' },
+      const t = await tickets.findOne({ _id: id });
+      if (t?.status !== 'queued') return false;
+      try {
+        await claims.insertOne({
+          _id: `${id}#${t.round ?? 0}`,
+          ownerId: counsellorId,
+          at: new Date(),
+        });
+      } catch (error) {
+        if (isDuplicate(error)) return false;
+        throw error;
+      }
+      await tickets.updateOne(
+        { _id: id },
         { $set: { status: 'claimed', ownerId: counsellorId, claimedAt: new Date() } },
       );
-      return r !== null;
+      return true;
     },
     async releaseTicket(id, counsellorId, anyOwner = false) {
       const r = await tickets.updateOne(byOwner(id, 'claimed', counsellorId, anyOwner), {
         $set: { status: 'queued' },
         $unset: { ownerId: '', claimedAt: '' },
+        $inc: { round: 1 },
       });
       return r.modifiedCount === 1;
     },
@@ -127,6 +146,15 @@ export async function mongoHandoffStore(db: Db): Promise<TicketStore & Counsello
       });
       await closeOpen(t);
       return t !== null;
+    },
+    async markTicketAlerted(id) {
+      try {
+        await alerts.insertOne({ _id: id, at: new Date() });
+        return true;
+      } catch (error) {
+        if (isDuplicate(error)) return false;
+        throw error;
+      }
     },
     async cancelTicket(id) {
       const t = await tickets.findOneAndUpdate(

@@ -45,6 +45,7 @@ export async function createMongoStore(uri: string): Promise<Store> {
   const conversations = db.collection<ConversationDoc>('conversations');
   const messages = db.collection<MessageDoc>('messages');
   const processed = db.collection<{ _id: string; at: Date }>('processed_messages');
+  const locks = db.collection<{ _id: string; token: string; expiresAt: Date }>('locks');
   await conversations.createIndex({ channel: 1, userId: 1 }, { unique: true });
   await messages.createIndex({ conversationId: 1, seq: 1 });
   await processed.createIndex({ at: 1 });
@@ -137,6 +138,30 @@ export async function createMongoStore(uri: string): Promise<Store> {
         if (isDuplicate(error)) return false;
         throw error;
       }
+    },
+    async acquireLock(key, ttlMs) {
+      const token = randomUUID();
+      const now = new Date();
+      const expiresAt = new Date(now.getTime() + ttlMs);
+      try {
+        await locks.insertOne({ _id: key, token, expiresAt });
+        return token;
+      } catch (error) {
+        if (!isDuplicate(error)) throw error;
+      }
+      // Held: if the lease has expired, clear it and race again; the insert decides the winner.
+      if ((await locks.deleteOne({ _id: key, expiresAt: { $lte: now } })).deletedCount === 0)
+        return undefined;
+      try {
+        await locks.insertOne({ _id: key, token, expiresAt });
+        return token;
+      } catch (error) {
+        if (isDuplicate(error)) return undefined;
+        throw error;
+      }
+    },
+    async releaseLock(key, token) {
+      await locks.deleteOne({ _id: key, token });
     },
     async ping() {
       await db.command({ ping: 1 });

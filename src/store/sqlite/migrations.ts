@@ -89,4 +89,8 @@ export const migrations: string[] = [
   );
   CREATE INDEX tickets_by_opened ON tickets (opened_at);
   `,
+  `
+  CREATE TABLE locks (key TEXT PRIMARY KEY, token TEXT NOT NULL, expires_at INTEGER NOT NULL);
+  ALTER TABLE tickets ADD COLUMN alerted_at INTEGER;
+  `,
 ];

@@ -174,6 +174,13 @@ export function sqliteHandoffStore(db: Database.Database): TicketStore & Counsel
           .all(since.getTime()) as TicketRow[]
       ).map(toTicket);
     },
+    async markTicketAlerted(id) {
+      return changed(
+        'UPDATE tickets SET alerted_at = ? WHERE id = ? AND alerted_at IS NULL',
+        Date.now(),
+        id,
+      );
+    },
     async cancelTicket(id) {
       const outcome = {
         kind: 'information',

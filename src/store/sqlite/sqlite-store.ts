@@ -175,6 +175,22 @@ export function createSqliteStore(filename: string): Store {
       return q.markProcessed.run(channel, messageId, Date.now()).changes === 1;
     },
 
+    async acquireLock(key, ttlMs) {
+      const token = randomUUID();
+      const now = Date.now();
+      // Insert, or take over a lease that has expired; one statement, so one winner.
+      const won = db
+        .prepare(
+          `INSERT INTO locks (key, token, expires_at) VALUES (?, ?, ?)
+           ON CONFLICT (key) DO UPDATE SET token = excluded.token, expires_at = excluded.expires_at
+           WHERE locks.expires_at <= ?`,
+        )
+        .run(key, token, now + ttlMs, now).changes;
+      return won === 1 ? token : undefined;
+    },
+    async releaseLock(key, token) {
+      db.prepare('DELETE FROM locks WHERE key = ? AND token = ?').run(key, token);
+    },
     async ping() {
       db.prepare('SELECT 1').get();
     },
