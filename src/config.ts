@@ -12,6 +12,16 @@ const schema = z.object({
   HOST: z.string().min(1).default('0.0.0.0'),
   /** Folder for the embedded SQLite database. */
   DATA_DIR: z.string().min(1).default('./data'),
+  /** MongoDB connection string; when set, MongoDB is the store instead of SQLite. */
+  MONGODB_URI: z
+    .string()
+    .regex(/^mongodb(\+srv)?:\/\//, 'must start with mongodb:// or mongodb+srv://')
+    .optional(),
+  /** Redis URL; when set, Socket.IO events cross instances (several servers behind a load balancer). */
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\//, 'must start with redis:// or rediss://')
+    .optional(),
   /** Folder with articles, messages, teen-code and contacts. */
   CONTENT_DIR: z.string().min(1).default('./content'),
   /** Language used when a person's language is unknown. */

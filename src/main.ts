@@ -6,12 +6,15 @@
 import { loadConfig } from './config.js';
 import { loadContent } from './load-content.js';
 import { startServer } from './server/start-server.js';
+import { createMongoStore } from './store/mongo/mongo-store.js';
 import { createSqliteStore } from './store/sqlite/sqlite-store.js';
 
 async function main() {
   const config = loadConfig();
   const content = loadContent(config.CONTENT_DIR, config.DEFAULT_LOCALE);
-  const store = createSqliteStore(config.databaseFile);
+  const store = config.MONGODB_URI
+    ? await createMongoStore(config.MONGODB_URI)
+    : createSqliteStore(config.databaseFile);
   const server = await startServer(config, store, content);
   process.stdout.write(
     `Safe Journey is running: open ${server.url}/ (demo page with the widget)\n`,

@@ -6,6 +6,7 @@ import type { KnowledgeBase } from '../knowledge/knowledge-base.js';
 import type { Store } from '../store/store.js';
 import { chooseLocale } from './choose-locale.js';
 import { applyHandoff } from './handoff-step.js';
+import { withLease } from './lease.js';
 import { type Decision, routeChoice, routeText, tooLongText } from './route.js';
 import { applyTriage } from './safety.js';
 import { createSerialQueue } from './serial-queue.js';
@@ -146,7 +147,9 @@ export function createEngine({
       if (typeof inbound.text !== 'string') {
         return Promise.reject(new InputError('bad_message', 'a message needs text'));
       }
-      return queue.run(`${inbound.channel}\u0000${inbound.userId}`, () => turn(inbound));
+      const key = `${inbound.channel}\u0000${inbound.userId}`;
+      // In order within this process (queue) and across instances (lease in the store).
+      return queue.run(key, () => withLease(store, `turn:${key}`, () => turn(inbound)));
     },
     async history(channel, userId) {
       const conversation = await store.findConversation(channel, userId);

@@ -19,13 +19,10 @@ export function startQueueAlerts(deps: {
 }): () => void {
   const { store, events, logger, settings } = deps;
   const now = deps.now ?? (() => new Date());
-  const alerted = new Set<string>();
   async function check() {
-    const late = overdue(await store.listOpenTickets(), now(), settings).filter(
-      (t) => !alerted.has(t.id),
-    );
-    for (const ticket of late) {
-      alerted.add(ticket.id);
+    for (const ticket of overdue(await store.listOpenTickets(), now(), settings)) {
+      // Once per ticket across every instance: the store decides who alerts.
+      if (!(await store.markTicketAlerted(ticket.id))) continue;
       const waitedSeconds = Math.round((now().getTime() - ticket.openedAt.getTime()) / 1000);
       logger.warn(
         { ticketId: ticket.id, level: ticket.level, waitedSeconds },

@@ -19,6 +19,7 @@ import { attachChatGateway } from './chat-gateway.js';
 import { createLogger, type Logger } from './logger.js';
 import { createMetrics } from './metrics.js';
 import { createOutboundRegistry } from './outbound.js';
+import { useRedisAdapter } from './redis-adapter.js';
 
 export interface RunningServer {
   url: string;
@@ -106,6 +107,9 @@ export async function startServer(
     serveClient: false,
     cookie: false,
   });
+  const closeRedis = config.REDIS_URL
+    ? await useRedisAdapter(io, config.REDIS_URL)
+    : async () => undefined;
   const chat = attachChatGateway(io, {
     engine,
     knowledge,
@@ -140,6 +144,7 @@ export async function startServer(
     io.close();
     await Promise.race([engine.drain(), grace]);
     http.closeAllConnections();
+    await closeRedis();
     await store.close();
     logger.info('safe journey stopped');
   }
