@@ -34,7 +34,8 @@ if [ -z "${MONGODB_URI:-}" ]; then
   SJ_FERRET_DIR=$(mktemp -d)
   SJ_FERRET_PORT=$(sj_free_port)
   "$FERRETDB_BIN" --handler=sqlite --sqlite-url="file:$SJ_FERRET_DIR/" \
-    --listen-addr="127.0.0.1:$SJ_FERRET_PORT" --debug-addr=- --telemetry=disable --log-level=error \
+    --listen-addr="127.0.0.1:$SJ_FERRET_PORT" --state-dir="$SJ_FERRET_DIR" --debug-addr=- \
+    --telemetry=disable --log-level=error \
     > "$SJ_FERRET_DIR/ferretdb.log" 2>&1 &
   SJ_FERRET_PID=$!
   export MONGODB_URI="mongodb://127.0.0.1:$SJ_FERRET_PORT/safe_journey"

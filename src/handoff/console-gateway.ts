@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { Server } from 'socket.io';
+import { QUEUE_EVENTS } from '../core/console-events.js';
 import type { ConsoleAuth } from './console-auth.js';
 import type { EventBus } from './events.js';
 import type { Handoff } from './handoff.js';
@@ -35,15 +36,7 @@ export function attachConsoleGateway(
     });
   });
 
-  const toAll = [
-    'ticket.opened',
-    'ticket.raised',
-    'ticket.claimed',
-    'ticket.released',
-    'ticket.closed',
-    'ticket.overdue',
-  ] as const;
-  for (const name of toAll) {
+  for (const name of QUEUE_EVENTS) {
     events.on(name, (payload) => {
       ns.to('counsellors').emit(name, payload);
     });

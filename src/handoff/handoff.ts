@@ -1,5 +1,5 @@
 import type { Counsellor, Ticket, TicketOutcome } from '../core/handoff-types.js';
-import type { Conversation, Locale, Outbound, Urgency } from '../core/types.js';
+import type { Conversation, Locale, Outbound, Reply, Urgency } from '../core/types.js';
 import type { Store } from '../store/store.js';
 import type { EventBus } from './events.js';
 import type { OpeningHours } from './opening-hours.js';
@@ -207,14 +207,7 @@ export function createHandoff(o: HandoffOptions) {
         const conversation = await store.updateConversation(result.ticket.conversationId, {
           state: 'bot',
         });
-        const text = texts.closed(conversation.locale);
-        await store.appendMessage({
-          conversationId: conversation.id,
-          direction: 'out',
-          text,
-          reply: { text },
-        });
-        await outbound.deliver(conversation, [{ text }]);
+        await tell(conversation, { text: texts.closed(conversation.locale) });
         events.emit('ticket.closed', { ticket: result.ticket });
       }
       return result;
@@ -241,25 +234,27 @@ export function createHandoff(o: HandoffOptions) {
       }
       const conversation = await store.getConversation(ticket.conversationId);
       if (!conversation) return { ok: false, status: 404, message: 'the conversation was deleted' };
-      const reply = { text, title: counsellor.displayName };
-      await store.appendMessage({ conversationId: conversation.id, direction: 'out', text, reply });
-      await outbound.deliver(conversation, [reply]);
+      await tell(conversation, { text, title: counsellor.displayName });
       return { ok: true, ticket };
     },
   };
+
+  /** A message outside a turn: kept in the transcript first, then sent through the person's channel. */
+  async function tell(conversation: Conversation, reply: Reply) {
+    await store.appendMessage({
+      conversationId: conversation.id,
+      direction: 'out',
+      text: reply.text,
+      reply,
+    });
+    await outbound.deliver(conversation, [reply]);
+  }
 
   async function joined(ticket: Ticket, counsellor: Counsellor) {
     const conversation = await store.updateConversation(ticket.conversationId, {
       state: 'with_counsellor',
     });
-    const text = texts.joined(conversation.locale, counsellor.displayName);
-    await store.appendMessage({
-      conversationId: conversation.id,
-      direction: 'out',
-      text,
-      reply: { text },
-    });
-    await outbound.deliver(conversation, [{ text }]);
+    await tell(conversation, { text: texts.joined(conversation.locale, counsellor.displayName) });
     await store.recordAudit({
       at: now(),
       counsellorId: counsellor.id,

@@ -1,24 +1,20 @@
 /// <reference lib="dom" />
 // page.evaluate callbacks run in the browser, so this file also sees DOM types.
 import { mkdirSync } from 'node:fs';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { hashPassword } from '../../src/handoff/passwords.js';
-import { browserMissing, launchChromium } from '../support/browser.js';
+import { browserMissing, useChromium } from '../support/browser.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 
 const PASSWORD = 'counsellor-password-1';
 const SHOTS = 'test-results/screenshots';
 
 describe.skipIf(browserMissing)('counsellor console in a real browser (Chromium)', () => {
-  let browser: Browser;
+  const chromium = useChromium();
   let server: TestServer;
-  beforeAll(async () => {
-    browser = await launchChromium();
+  beforeAll(() => {
     mkdirSync(SHOTS, { recursive: true });
-  });
-  afterAll(async () => {
-    await browser?.close();
   });
   afterEach(async () => {
     await server?.cleanup();
@@ -26,7 +22,7 @@ describe.skipIf(browserMissing)('counsellor console in a real browser (Chromium)
 
   async function signIn(username: string): Promise<Page> {
     const page = await (
-      await browser.newContext({ viewport: { width: 1366, height: 768 } })
+      await chromium().newContext({ viewport: { width: 1366, height: 768 } })
     ).newPage();
     await page.goto(`${server.url}/console/`);
     await page.getByLabel('Tên đăng nhập').fill(username);
@@ -56,7 +52,7 @@ describe.skipIf(browserMissing)('counsellor console in a real browser (Chromium)
     await lan.getByRole('switch').check();
 
     const user = await (
-      await browser.newContext({ viewport: { width: 360, height: 740 } })
+      await chromium().newContext({ viewport: { width: 360, height: 740 } })
     ).newPage();
     await user.goto(`${server.url}/`);
     await user.getByRole('button', { name: /Hỏi đáp an toàn/ }).click();
@@ -147,13 +143,9 @@ describe.skipIf(browserMissing)('counsellor console in a real browser (Chromium)
 });
 
 describe.skipIf(browserMissing)('supervisor view in a real browser (Chromium)', () => {
-  let browser: Browser;
+  const chromium = useChromium();
   let server: TestServer;
-  beforeAll(async () => {
-    browser = await launchChromium();
-  });
   afterAll(async () => {
-    await browser?.close();
     await server?.cleanup();
   });
 
@@ -189,7 +181,7 @@ describe.skipIf(browserMissing)('supervisor view in a real browser (Chromium)', 
     });
 
     const page = await (
-      await browser.newContext({ viewport: { width: 1366, height: 768 } })
+      await chromium().newContext({ viewport: { width: 1366, height: 768 } })
     ).newPage();
     await page.goto(`${server.url}/console/`);
     await page.getByLabel('Tên đăng nhập').fill('sup');

@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -10,6 +10,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { Reply } from '../../src/core/types.js';
 import type { ChatAck } from '../../src/server/chat-gateway.js';
 import { createMongoStore } from '../../src/store/mongo/mongo-store.js';
+import { consoleApi, signedInCounsellor } from '../support/counsellors.js';
 import { mongoUri } from '../support/mongo.js';
 import { connectChat, nextEvent } from '../support/server.js';
 
@@ -73,28 +74,12 @@ describe.skipIf(servicesMissing)('several instances on MongoDB and Redis', () =>
     const [a, b] = await Promise.all([instance(env), instance(env)]);
     procs.push(a.proc, b.proc);
 
-    // A counsellor account and session, written straight to the shared store.
+    // A counsellor account and session, written straight to the shared store; the API is instance B's.
     const store = await createMongoStore(dbUri);
-    const lan = await store.createCounsellor({
-      username: 'lan',
-      displayName: 'Chị Lan',
-      role: 'counsellor',
-      passwordHash: 'x',
-      languages: ['vi'],
-    });
+    const lan = await signedInCounsellor(store, 'lan');
     await store.setAvailability(lan.id, true);
-    const token = randomBytes(24).toString('base64url');
-    await store.createSession({
-      token: createHash('sha256').update(token).digest('base64url'),
-      counsellorId: lan.id,
-      expiresAt: new Date(Date.now() + 3600_000),
-    });
-    const api = (method: string, path: string, body?: unknown) =>
-      fetch(`${b.url}/api/console${path}`, {
-        method,
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-      }).then(async (r) => ({ status: r.status, body: await r.json() }));
+    const token = lan.token;
+    const api = consoleApi(b.url, token);
 
     // The person is on instance A; the counsellor's live console is on instance B.
     const counsellor = connect(`${b.url}/console`, {
@@ -117,7 +102,7 @@ describe.skipIf(servicesMissing)('several instances on MongoDB and Redis', () =>
 
     const joined = nextEvent<{ replies: Reply[] }>(person, 'replies');
     expect((await api('POST', `/tickets/${ticket.id}/claim`)).status).toBe(200);
-    expect((await joined).replies[0]?.text).toMatch(/Chị Lan/);
+    expect((await joined).replies[0]?.text).toMatch(/Cô lan/);
 
     const received = nextEvent<{ text: string }>(counsellor, 'message.received');
     await person.emitWithAck('message', { id: 'f2', text: 'em ở Bình Dương' });

@@ -2,30 +2,23 @@
 // page.evaluate callbacks run in the browser, so this file also sees DOM types.
 import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { browserMissing, launchChromium } from '../support/browser.js';
+import { browserMissing, useChromium } from '../support/browser.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 
 const NEUTRAL = 'https://neutral.example/weather';
 
 describe.skipIf(browserMissing)('web widget in a real browser (Chromium)', () => {
-  let browser: Browser;
+  const chromium = useChromium();
   let server: TestServer;
-
-  beforeAll(async () => {
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    await browser?.close();
-  });
   afterEach(async () => {
     await server?.cleanup();
   });
 
   /** A phone-sized page that records every request and serves the neutral site locally. */
   async function openDemo(): Promise<{ page: Page; requests: string[] }> {
-    const context = await browser.newContext({
+    const context = await chromium().newContext({
       viewport: { width: 360, height: 740 },
       isMobile: true,
       hasTouch: true,

@@ -5,49 +5,22 @@ import type { Counsellor } from '../../src/core/handoff-types.js';
 import type { Reply } from '../../src/core/types.js';
 import { hashPassword } from '../../src/handoff/passwords.js';
 import type { ChatAck } from '../../src/server/chat-gateway.js';
+import { consoleApi, signedInCounsellor } from '../support/counsellors.js';
 import { connectChat, nextEvent, startTestServer, type TestServer } from '../support/server.js';
 
 const PASSWORD = 'a-long-test-password';
 let passwordHash: string | undefined;
 
-/** A signed-in counsellor: sessions for many are made directly, one real login proves the route. */
 async function counsellor(
   server: TestServer,
   username: string,
   role: Counsellor['role'] = 'counsellor',
 ) {
   passwordHash ??= await hashPassword(PASSWORD);
-  const c = await server.store.createCounsellor({
-    username,
-    displayName: `Cô ${username}`,
-    role,
-    passwordHash,
-    languages: ['vi'],
-  });
-  const token = randomBytes(24).toString('base64url');
-  await server.store.createSession({
-    token: createHash('sha256').update(token).digest('base64url'),
-    counsellorId: c.id,
-    expiresAt: new Date(Date.now() + 3600_000),
-  });
-  return { ...c, token };
+  return signedInCounsellor(server.store, username, role, passwordHash);
 }
 
-function api(server: TestServer, token?: string) {
-  return async (method: string, path: string, body?: unknown) => {
-    const res = await fetch(`${server.url}/api/console${path}`, {
-      method,
-      headers: {
-        'content-type': 'application/json',
-        ...(token ? { authorization: `Bearer ${token}` } : {}),
-      },
-      ...(body === undefined
-        ? {}
-        : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
-    });
-    return { status: res.status, body: res.status === 204 ? {} : await res.json() };
-  };
-}
+const api = (server: TestServer, token?: string) => consoleApi(server.url, token);
 
 function consoleSocket(server: TestServer, token: string): Socket {
   return connect(`${server.url}/console`, {

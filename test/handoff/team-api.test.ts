@@ -1,31 +1,12 @@
-import { createHash, randomBytes } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Role } from '../../src/core/handoff-types.js';
 import { replyWindow } from '../../src/handoff/reply-window.js';
+import { consoleApi, signedInCounsellor } from '../support/counsellors.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 
 async function signedIn(server: TestServer, username: string, role: Role) {
-  const c = await server.store.createCounsellor({
-    username,
-    displayName: username,
-    role,
-    passwordHash: 'x',
-    languages: ['vi'],
-  });
-  const token = randomBytes(24).toString('base64url');
-  await server.store.createSession({
-    token: createHash('sha256').update(token).digest('base64url'),
-    counsellorId: c.id,
-    expiresAt: new Date(Date.now() + 3600_000),
-  });
-  return async (method: string, path: string, body?: unknown) => {
-    const res = await fetch(`${server.url}/api/console${path}`, {
-      method,
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-    return { status: res.status, body: res.status === 204 ? {} : await res.json() };
-  };
+  const c = await signedInCounsellor(server.store, username, role);
+  return consoleApi(server.url, c.token);
 }
 
 describe('team API', () => {

@@ -4,6 +4,7 @@
  * Everything a user wrote is shown as text, never as HTML.
  */
 import { io, type Socket } from 'socket.io-client';
+import { QUEUE_EVENTS } from '../../core/console-events.js';
 import { ApiError, call, type Ticket, token } from './api.js';
 import { renderCannedEditor } from './canned-editor.js';
 import { renderChat } from './chat-view.js';
@@ -204,14 +205,7 @@ async function start() {
     ),
   );
   socket = io('/console', { auth: { token: token.get() } });
-  for (const event of [
-    'ticket.opened',
-    'ticket.raised',
-    'ticket.claimed',
-    'ticket.released',
-    'ticket.closed',
-    'ticket.overdue',
-  ]) {
+  for (const event of QUEUE_EVENTS) {
     socket.on(event, () => void refresh());
   }
   socket.on('message.received', (m: { ticketId: string; text: string }) => {
