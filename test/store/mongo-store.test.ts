@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { MongoClient } from 'mongodb';
+import { describe } from 'vitest';
 import { createMongoStore } from '../../src/store/mongo/mongo-store.js';
 import { runHandoffStoreContract } from '../contracts/handoff-store-contract.js';
 import { runStoreContract } from '../contracts/store-contract.js';
@@ -23,7 +24,7 @@ function makeMongo() {
   };
 }
 
-if (!mongoMissing) {
+describe.skipIf(mongoMissing)('MongoDB-wire server', () => {
   runStoreContract('mongodb', makeMongo());
   runHandoffStoreContract('mongodb', makeMongo());
-}
+});
