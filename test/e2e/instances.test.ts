@@ -127,6 +127,23 @@ describe.skipIf(servicesMissing)('several instances on MongoDB and Redis', () =>
     expect(quiet.ok && quiet.replies).toEqual([]);
     expect((await after).text).toBe('em vẫn ở đây');
     expect(await store.getTicket(ticket.id)).toMatchObject({ status: 'claimed', ownerId: lan.id });
+
+    // The counsellor closes; the person is handed back to the bot on the surviving instance.
+    const goodbye = nextEvent<{ replies: Reply[] }>(again, 'replies');
+    expect(
+      (
+        await api('POST', `/tickets/${ticket.id}/close`, {
+          kind: 'counselling',
+          detail: 'services',
+        })
+      ).status,
+    ).toBe(200);
+    expect((await goodbye).replies[0]?.text).toMatch(/111/);
+    const bot: ChatAck = await again.emitWithAck('message', {
+      id: 'f4',
+      text: 'tổng đài 111 là gì',
+    });
+    expect(bot.ok && bot.replies[0]?.topicId).toBe('hotline-111');
     await store.close();
   }, 60_000);
 });

@@ -50,6 +50,19 @@ describe('service basics', () => {
   });
 });
 
+describe('readiness', () => {
+  it('reports a store it cannot reach as not ready, while staying alive', async () => {
+    const server = await startTestServer();
+    expect((await fetch(`${server.url}/readyz`)).status).toBe(200);
+    await server.store.close();
+    const res = await fetch(`${server.url}/readyz`);
+    expect(res.status).toBe(503);
+    expect(await res.json()).toEqual({ status: 'store unavailable' });
+    expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
+    await server.cleanup();
+  });
+});
+
 describe('architecture', () => {
   // Who may import whom (shared/architecture.md): a broken rule fails here.
   const rules: Record<string, string[]> = {
