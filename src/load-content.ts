@@ -1,5 +1,7 @@
 import type { Locale, Outbound } from './core/types.js';
 import { createEngine, type Engine } from './engine/engine.js';
+import { createFlowTools } from './engine/flow-tools.js';
+import { createJobAdAnalyzer } from './flows/job-ad.js';
 import { createEventBus, type EventBus } from './handoff/events.js';
 import { createHandoff, type Handoff } from './handoff/handoff.js';
 import type { OpeningHours } from './handoff/opening-hours.js';
@@ -7,6 +9,7 @@ import type { QueueSettings } from './handoff/queue.js';
 import { loadTriage, type Triage } from './handoff/triage.js';
 import { type Directory, loadDirectory } from './knowledge/directory.js';
 import { type KnowledgeBase, loadKnowledgeBase } from './knowledge/knowledge-base.js';
+import { type JobAdSignSpec, loadJobAdSigns } from './knowledge/load-flows.js';
 import { format } from './knowledge/messages.js';
 import type { Store } from './store/store.js';
 
@@ -14,6 +17,7 @@ export interface Content {
   knowledge: KnowledgeBase;
   triage: Triage;
   directory: Directory;
+  jobAdSigns: JobAdSignSpec[];
 }
 
 /** Loads and validates everything in the content folder that the engine needs. */
@@ -23,6 +27,7 @@ export function loadContent(contentDir: string, defaultLocale: Locale): Content 
     knowledge,
     triage: loadTriage(contentDir, knowledge.dict),
     directory: loadDirectory(contentDir),
+    jobAdSigns: loadJobAdSigns(contentDir),
   };
 }
 
@@ -54,6 +59,11 @@ export function assembleEngine(options: {
     knowledge,
     triage: content.triage,
     handoff,
+    flowTools: createFlowTools({
+      store,
+      directory: content.directory,
+      analyzeAd: createJobAdAnalyzer(content.jobAdSigns, knowledge.dict),
+    }),
     ...(options.maxMessageChars ? { maxMessageChars: options.maxMessageChars } : {}),
   });
   return { engine, handoff, events };

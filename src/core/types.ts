@@ -1,3 +1,4 @@
+import type { FlowState } from './flow-types.js';
 /**
  * The shared vocabulary of Safe Journey. Every channel produces an `Inbound`,
  * the engine answers with `Reply` objects, and nothing here knows about a
@@ -78,6 +79,8 @@ export interface ConversationContext {
   lastTopic?: string;
   /** Whether the person chose the language themselves (then it is not re-detected). */
   localeChosen?: boolean;
+  /** A guided check in progress. */
+  flow?: FlowState | undefined;
 }
 
 export type Direction = 'in' | 'out';

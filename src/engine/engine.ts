@@ -1,10 +1,12 @@
 import { InputError, TurnError } from '../core/errors.js';
 import type { Conversation, Inbound, StoredMessage, TurnResult, Urgency } from '../core/types.js';
+import type { FlowTools } from '../flows/run-flow.js';
 import type { Handoff } from '../handoff/handoff.js';
 import { maxUrgency, type Triage, type TriageSignal } from '../handoff/triage.js';
 import type { KnowledgeBase } from '../knowledge/knowledge-base.js';
 import type { Store } from '../store/store.js';
 import { chooseLocale } from './choose-locale.js';
+import { decideFlow } from './flow-step.js';
 import { applyHandoff } from './handoff-step.js';
 import { withLease } from './lease.js';
 import { type Decision, routeChoice, routeText, tooLongText } from './route.js';
@@ -16,6 +18,8 @@ export interface EngineOptions {
   knowledge: KnowledgeBase;
   triage: Triage;
   handoff: Handoff;
+  /** What guided checks may look up (directory, licensed companies, job-ad signs). */
+  flowTools: FlowTools;
   /** Longest text accepted in one message (default 2000 characters). */
   maxMessageChars?: number;
 }
@@ -37,6 +41,7 @@ export function createEngine({
   knowledge: kb,
   triage,
   handoff,
+  flowTools,
   maxMessageChars = 2000,
 }: EngineOptions): Engine {
   const queue = createSerialQueue();
@@ -73,7 +78,7 @@ export function createEngine({
         ? { level: 'none' as const, signals: [], abroad: false }
         : triage.screen(text);
       // The level a conversation has reached never drops by itself.
-      const urgency = maxUrgency(conversation.urgency, screened.level);
+      let urgency = maxUrgency(conversation.urgency, screened.level);
       if (conversation.state === 'with_counsellor' && !inbound.choice?.startsWith('cmd:delete')) {
         // The counsellor answers now: the bot stays quiet, triage still raises the ticket.
         await store.updateConversation(conversation.id, { urgency });
@@ -81,7 +86,14 @@ export function createEngine({
         const quiet: Decision = { intent: 'handoff', topics: [], replies: [] };
         return result(conversation, quiet, conversation.locale, urgency, screened.signals);
       }
-      const routed = applyTriage(kb, screened, decide(inbound, text, locale), locale);
+      const inFlow =
+        text.length > maxMessageChars
+          ? undefined
+          : await decideFlow(kb, flowTools, conversation, inbound, text, locale, () =>
+              decide(inbound, text, locale),
+            );
+      const routed = applyTriage(kb, screened, inFlow ?? decide(inbound, text, locale), locale);
+      urgency = maxUrgency(urgency, routed.raiseTo ?? 'none');
       if (routed.erase) {
         await store.deleteConversation(conversation.id);
         return result(conversation, routed, locale, urgency, screened.signals);

@@ -23,13 +23,16 @@ export function answerReply(kb: KnowledgeBase, topicId: string, locale: Locale):
     .slice(0, 2)
     .map((id) => topicChoice(kb, id, locale))
     .filter((c): c is Choice => c !== undefined);
+  const checks = kb
+    .flowsAfter(topicId, locale)
+    .map((f) => ({ label: f.title, payload: `flow:${f.id}` }));
   return {
     text: article.short.trim(),
     title: article.title,
     topicId,
     more: article.body,
     sources: article.sources.map((s) => ({ title: s.title, url: s.url, publisher: s.publisher })),
-    choices: [...related, personChoice(kb, locale)],
+    choices: [...checks.slice(0, 1), ...related, personChoice(kb, locale)],
   };
 }
 

@@ -17,6 +17,8 @@ export interface Decision {
   openTicket?: 'asked' | 'emergency';
   /** Withdraw the request for a person. */
   cancel?: boolean;
+  /** A check's result asks for this level at least (the level never drops). */
+  raiseTo?: 'urgent';
 }
 
 /** A pressed button: `topic:<id>`, `cmd:menu`, `cmd:person`, `cmd:lang:<locale>`, `cmd:delete[-yes|-no]`. */

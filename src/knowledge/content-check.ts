@@ -8,6 +8,7 @@ import { findContacts, hostKey, loadContacts, phoneKey } from './contacts.js';
 import { loadDirectory } from './directory.js';
 import { loadIntents } from './intents.js';
 import { loadArticles } from './load-articles.js';
+import { loadFlows, loadJobAdSigns } from './load-flows.js';
 import { loadTeencode } from './load-teencode.js';
 import { loadMessages } from './messages.js';
 
@@ -49,6 +50,8 @@ export function checkContent(contentDir: string, now = new Date()): CheckReport 
   const messages = collect(() => loadMessages(contentDir));
   const contacts = collect(() => loadContacts(contentDir)) ?? [];
   collect(() => loadDirectory(contentDir));
+  const flows = collect(() => loadFlows(contentDir)) ?? [];
+  collect(() => loadJobAdSigns(contentDir));
   const topics = collect(() =>
     topicsSchema.parse(parseYaml(readFileSync(join(contentDir, 'topics.yaml'), 'utf8'))),
   );
@@ -75,6 +78,7 @@ export function checkContent(contentDir: string, now = new Date()): CheckReport 
     file: a.file,
     text: `${a.title}\n${a.short}\n${a.body}`,
   }));
+  for (const f of flows) shown.push({ file: f.file, text: JSON.stringify(f) });
   for (const [locale, m] of messages ?? []) {
     shown.push({ file: `messages/${locale}.yaml`, text: JSON.stringify(m) });
   }

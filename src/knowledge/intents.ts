@@ -14,6 +14,7 @@ const intentsSchema = z.object({
   delete: phraseList,
   menu: phraseList,
   cancel: phraseList,
+  flows: z.record(z.string(), phraseList),
   language: z.record(z.string(), phraseList),
   harmful: z.object({ asks_how: phraseList, acts: phraseList, protective: phraseList }),
 });
@@ -26,6 +27,8 @@ export interface IntentDetector {
   isMenu(text: string): boolean;
   /** The whole message withdraws a request for a person ("hủy", "cancel"). */
   isCancel(text: string): boolean;
+  /** The guided check the whole message asks for ("kiểm tra việc làm"). */
+  flowRequest(text: string): string | undefined;
   /** The locale asked for when the whole message names a language ("English", "tiếng Việt"). */
   languageRequest(text: string): Locale | undefined;
   /** Asks for a way to traffic, smuggle, forge, buy a child or an organ, or evade the police. */
@@ -54,6 +57,8 @@ export function loadIntents(contentDir: string, dict: TeencodeDictionary): Inten
     wantsDelete: (text) => remove.match(text) !== undefined,
     isMenu: (text) => isWholeMessage(text, spec.menu),
     isCancel: (text) => isWholeMessage(text, spec.cancel),
+    flowRequest: (text) =>
+      Object.entries(spec.flows).find(([, phrases]) => isWholeMessage(text, phrases))?.[0],
     languageRequest: (text) =>
       Object.entries(spec.language).find(([, phrases]) => isWholeMessage(text, phrases))?.[0],
     isHarmfulRequest: (text) =>

@@ -1,8 +1,10 @@
+import type { FlowDefinition } from '../core/flow-types.js';
 import type { TeencodeDictionary } from '../core/text/normalize.js';
 import type { Locale } from '../core/types.js';
 import type { Article } from './article-schema.js';
 import { type IntentDetector, loadIntents } from './intents.js';
 import { loadArticles } from './load-articles.js';
+import { loadFlows } from './load-flows.js';
 import { loadTeencode } from './load-teencode.js';
 import { loadMessages, type Messages } from './messages.js';
 import { type Retrieval, retrieve } from './retrieve.js';
@@ -20,6 +22,10 @@ export interface KnowledgeBase {
   /** UI strings of a locale, falling back to the default locale. */
   messages(locale: Locale): Messages;
   retrieve(text: string): Retrieval;
+  /** A guided check in a locale, falling back to the default locale. */
+  flow(id: string, locale: Locale): FlowDefinition | undefined;
+  /** Checks offered after an answer on this topic. */
+  flowsAfter(topicId: string, locale: Locale): FlowDefinition[];
   topicIds(): string[];
 }
 
@@ -29,6 +35,10 @@ export function loadKnowledgeBase(contentDir: string, defaultLocale: Locale = 'v
   const dict = loadTeencode(contentDir);
   const messages = loadMessages(contentDir);
   const index = buildKnowledgeIndex(articles, dict);
+  const flows = loadFlows(contentDir);
+  const flowByKey = new Map(flows.map((f) => [`${f.locale}/${f.id}`, f]));
+  const flow = (id: string, locale: Locale) =>
+    flowByKey.get(`${locale}/${id}`) ?? flowByKey.get(`${defaultLocale}/${id}`);
   const byKey = new Map(articles.map((a) => [`${a.locale}/${a.id}`, a]));
   const fallbackMessages = messages.get(defaultLocale);
   if (!fallbackMessages) throw new Error(`no messages for the default locale ${defaultLocale}`);
@@ -42,6 +52,14 @@ export function loadKnowledgeBase(contentDir: string, defaultLocale: Locale = 'v
       byKey.get(`${locale}/${topicId}`) ?? byKey.get(`${defaultLocale}/${topicId}`),
     messages: (locale) => messages.get(locale) ?? fallbackMessages,
     retrieve: (text) => retrieve(index, text),
+    flow,
+    flowsAfter: (topicId, locale) =>
+      [...new Set(flows.filter((f) => f.offer_after.includes(topicId)).map((f) => f.id))].flatMap(
+        (id) => {
+          const f = flow(id, locale);
+          return f ? [f] : [];
+        },
+      ),
     topicIds: () => [...new Set(articles.map((a) => a.id))].sort(),
   };
 }

@@ -42,6 +42,7 @@ export const messagesSchema = z.object({
   cancelled: text,
   counsellor_joined: text,
   counsellor_closed: text,
+  flow_resume: text,
 });
 
 export type Messages = z.infer<typeof messagesSchema>;

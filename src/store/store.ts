@@ -60,6 +60,10 @@ export interface Store extends TicketStore, CounsellorStore {
   acquireLock(key: string, ttlMs: number): Promise<string | undefined>;
   releaseLock(key: string, token: string): Promise<void>;
 
+  /** A named data set an administrator imported (for example the licensed companies list). */
+  putDataset(name: string, value: unknown): Promise<void>;
+  getDataset(name: string): Promise<{ value: unknown; updatedAt: Date } | undefined>;
+
   /** Cheap round trip for the readiness probe. */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -140,6 +140,21 @@ export function runStoreContract(
       expect(await store.acquireLock('turn:a', 60_000)).toBeDefined();
     });
 
+    it('keeps a named data set, replacing it whole', async () => {
+      expect(await store.getDataset('licensed-companies')).toBeUndefined();
+      await store.putDataset('licensed-companies', { date: '2026-11-01', rows: [{ name: 'A' }] });
+      await store.putDataset('licensed-companies', {
+        date: '2026-11-22',
+        rows: [{ name: 'B' }, { name: 'Cty Đức' }],
+      });
+      const got = await store.getDataset('licensed-companies');
+      expect(got?.value).toEqual({
+        date: '2026-11-22',
+        rows: [{ name: 'B' }, { name: 'Cty Đức' }],
+      });
+      expect(got?.updatedAt).toBeInstanceOf(Date);
+    });
+
     it('answers the readiness ping', async () => {
       await expect(store.ping()).resolves.toBeUndefined();
     });

@@ -3,6 +3,8 @@ import { primarySequence, stem, type TeencodeDictionary, words } from './normali
 /** A compiled list of phrases; `match` returns the first phrase found, if any. */
 export interface PhraseMatcher {
   match(text: string): string | undefined;
+  /** The phrase and the words of the text that matched it (folded, as the matcher read them). */
+  find(text: string): { phrase: string; words: string } | undefined;
 }
 
 const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
@@ -28,13 +30,16 @@ export function compilePhrases(
   // One alternation answers "does any phrase match?" in a single pass; the
   // phrase itself is looked up only when something matched.
   const any = new RegExp(compiled.map((c) => `(?:${c.source})`).join('|'));
-  return {
-    match(text) {
-      const { raw, read } = prepared(text, dict);
-      if (!any.test(raw) && !any.test(read)) return undefined;
-      return compiled.find(({ re }) => re.test(raw) || re.test(read))?.phrase;
-    },
-  };
+  function find(text: string) {
+    const { raw, read } = prepared(text, dict);
+    if (!any.test(raw) && !any.test(read)) return undefined;
+    for (const { phrase, re } of compiled) {
+      const m = re.exec(raw) ?? re.exec(read);
+      if (m) return { phrase, words: m[0].trim() };
+    }
+    return undefined;
+  }
+  return { find, match: (text) => find(text)?.phrase };
 }
 
 /**

@@ -46,6 +46,7 @@ export async function createMongoStore(uri: string): Promise<Store> {
   const messages = db.collection<MessageDoc>('messages');
   const processed = db.collection<{ _id: string; at: Date }>('processed_messages');
   const locks = db.collection<{ _id: string; token: string; expiresAt: Date }>('locks');
+  const datasets = db.collection<{ _id: string; value: unknown; updatedAt: Date }>('datasets');
   await conversations.createIndex({ channel: 1, userId: 1 }, { unique: true });
   await messages.createIndex({ conversationId: 1, seq: 1 });
   await processed.createIndex({ at: 1 });
@@ -162,6 +163,17 @@ export async function createMongoStore(uri: string): Promise<Store> {
     },
     async releaseLock(key, token) {
       await locks.deleteOne({ _id: key, token });
+    },
+    async putDataset(name, value) {
+      await datasets.updateOne(
+        { _id: name },
+        { $set: { value, updatedAt: new Date() } },
+        { upsert: true },
+      );
+    },
+    async getDataset(name) {
+      const d = await datasets.findOne({ _id: name });
+      return d ? { value: d.value, updatedAt: d.updatedAt } : undefined;
     },
     async ping() {
       await db.command({ ping: 1 });

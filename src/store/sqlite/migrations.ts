@@ -93,4 +93,7 @@ export const migrations: string[] = [
   CREATE TABLE locks (key TEXT PRIMARY KEY, token TEXT NOT NULL, expires_at INTEGER NOT NULL);
   ALTER TABLE tickets ADD COLUMN alerted_at INTEGER;
   `,
+  `
+  CREATE TABLE datasets (name TEXT PRIMARY KEY, value TEXT NOT NULL, updated_at INTEGER NOT NULL);
+  `,
 ];

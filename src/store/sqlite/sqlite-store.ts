@@ -191,6 +191,18 @@ export function createSqliteStore(filename: string): Store {
     async releaseLock(key, token) {
       db.prepare('DELETE FROM locks WHERE key = ? AND token = ?').run(key, token);
     },
+    async putDataset(name, value) {
+      db.prepare(
+        `INSERT INTO datasets (name, value, updated_at) VALUES (?, ?, ?)
+         ON CONFLICT (name) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`,
+      ).run(name, JSON.stringify(value), Date.now());
+    },
+    async getDataset(name) {
+      const r = db.prepare('SELECT value, updated_at FROM datasets WHERE name = ?').get(name) as
+        | { value: string; updated_at: number }
+        | undefined;
+      return r ? { value: JSON.parse(r.value), updatedAt: new Date(r.updated_at) } : undefined;
+    },
     async ping() {
       db.prepare('SELECT 1').get();
     },
