@@ -35,6 +35,31 @@ describe('web chat gateway (/chat over real Socket.IO)', () => {
     socket.close();
   });
 
+  it('runs a guided check on the web channel, with buttons and typed answers', async () => {
+    server = await startTestServer();
+    const socket = connectChat(server.url, 'session-flow-000000000', 'en');
+    await nextEvent(socket, 'history');
+    const started: ChatAck = await socket.emitWithAck('choice', {
+      id: 'c1',
+      payload: 'flow:help-near-me',
+      label: 'Find help near me',
+    });
+    expect(started.ok && started.replies.at(-1)?.text).toMatch(/Which province/);
+    const asked: ChatAck = await socket.emitWithAck('message', { id: 'c2', text: 'Binh Duong' });
+    expect(asked.ok && asked.replies[0]?.choices?.map((c) => c.payload)).toContain(
+      'flow-answer:shelter',
+    );
+    const result: ChatAck = await socket.emitWithAck('choice', {
+      id: 'c3',
+      payload: 'flow-answer:shelter',
+      label: 'A safe place to stay',
+    });
+    expect(result.ok && result.replies.map((r) => r.text).join('\n')).toMatch(
+      /TP\. Hồ Chí Minh[\s\S]*111/,
+    );
+    socket.close();
+  });
+
   it('restores the conversation after a server restart', async () => {
     server = await startTestServer();
     let socket = connectChat(server.url, 'session-bbbbbbbbbbbbbbbb');

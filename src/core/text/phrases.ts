@@ -13,7 +13,7 @@ const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
  * Phrase lists written by people, matched on folded text. Words match whole
  * (so "hi" does not fire inside "chi"), compared by their English stem on both
  * sides, so "sell girls" matches "selling girls" and "forge" matches "forged".
- * `*` stands for up to three words.
+ * `*` stands for up to three words and `#` for one number ("15", "150tr", "3.000").
  */
 export function compilePhrases(
   phrases: readonly string[],
@@ -23,7 +23,9 @@ export function compilePhrases(
     const parts = phrase
       .trim()
       .split(/\s+/)
-      .map((w) => (w === '*' ? '(?: [^ ]+){0,3}' : ` ${escapeRegExp(stem(w))}`));
+      .map((w) =>
+        w === '*' ? '(?: [^ ]+){0,3}' : w === '#' ? ' \\d[^ ]*' : ` ${escapeRegExp(stem(w))}`,
+      );
     const source = `${parts.join('')}(?= )`;
     return { phrase, source, re: new RegExp(source) };
   });
