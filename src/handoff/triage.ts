@@ -88,7 +88,8 @@ export function loadTriage(contentDir: string, dict: TeencodeDictionary): Triage
       const distant = !present && distance.match(text) !== undefined;
       const generic = !present && general.match(text) !== undefined;
       for (const s of signals) {
-        const words = s.matcher.match(text);
+        // The words as the person wrote them, for the counsellor to read.
+        const words = s.matcher.find(text)?.words;
         if (!words || (distant && !s.firm)) continue;
         let level: Urgency = s.level === 'urgent' && s.boost?.match(text) ? 'emergency' : s.level;
         if (generic && !s.firm) level = level === 'emergency' ? 'urgent' : 'none';

@@ -91,7 +91,7 @@ describe.skipIf(browserMissing)('counsellor console in a real browser (Chromium)
     // The summary shows why it was flagged.
     const summary = await lan.getByRole('region', { name: 'Tóm tắt bàn giao' }).textContent();
     expect(summary).toMatch(/KHẨN CẤP/);
-    expect(summary).toMatch(/bi nhot/);
+    expect(summary).toMatch(/«bị nhốt»/);
     await user.getByText(/Chị Lan \(tư vấn viên\) đã vào cuộc trò chuyện/).waitFor();
 
     // Both directions, and user text is only ever text.

@@ -14,8 +14,9 @@ describe('npm run agencies:import', () => {
   it('imports valid rows, reports rejected ones with line and reason, and replaces the list', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'sj-import-'));
     try {
-      const env = { ...process.env, DATA_DIR: dir, MONGODB_URI: '' };
-      delete env.MONGODB_URI;
+      // The import goes to the SQLite file in DATA_DIR, whatever this shell's MONGODB_URI says.
+      const { MONGODB_URI: _, ...rest } = process.env;
+      const env = { ...rest, DATA_DIR: dir };
       const { stdout } = await run(
         tsx,
         [

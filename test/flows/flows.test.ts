@@ -17,7 +17,7 @@ describe('check a job offer', () => {
     expect(readable(start)).toMatch(/Hãy dán tin tuyển dụng/);
     const signs = await c.say(AD);
     const text = readable(signs);
-    expect(text).toMatch(/Đòi đóng tiền.*«phi visa»/);
+    expect(text).toMatch(/Đòi đóng tiền.*«phí visa»/);
     expect(text).toMatch(/«campuchia»/);
     // The ad already said there are fees, so the next question is about the contract.
     expect(text).toMatch(/hợp đồng bằng tiếng Việt/);

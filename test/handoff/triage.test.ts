@@ -51,7 +51,7 @@ describe('triage', () => {
 
   it('says why, in words a counsellor can read, and notices a place abroad', () => {
     const r = screen('em đang bị nhốt ở Campuchia');
-    expect(r.signals[0]).toMatchObject({ id: 'confined', words: 'bi nhot' });
+    expect(r.signals[0]).toMatchObject({ id: 'confined', words: 'bị nhốt' });
     expect(r.signals[0]?.label).toMatch(/nhốt/);
     expect(r.abroad).toBe(true);
   });

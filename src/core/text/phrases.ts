@@ -1,4 +1,4 @@
-import { primarySequence, stem, type TeencodeDictionary, words } from './normalize.js';
+import { clean, primarySequence, stem, type TeencodeDictionary, words } from './normalize.js';
 
 /** A compiled list of phrases; `match` returns the first phrase found, if any. */
 export interface PhraseMatcher {
@@ -33,11 +33,16 @@ export function compilePhrases(
   // phrase itself is looked up only when something matched.
   const any = new RegExp(compiled.map((c) => `(?:${c.source})`).join('|'));
   function find(text: string) {
-    const { raw, read } = prepared(text, dict);
-    if (!any.test(raw) && !any.test(read)) return undefined;
+    const p = prepared(text, dict);
+    if (!any.test(p.raw) && !any.test(p.read)) return undefined;
     for (const { phrase, re } of compiled) {
-      const m = re.exec(raw) ?? re.exec(read);
-      if (m) return { phrase, words: m[0].trim() };
+      const inRaw = re.exec(p.raw);
+      const m = inRaw ?? re.exec(p.read);
+      if (m)
+        return {
+          phrase,
+          words: quote(inRaw ? p.rawTokens : p.readTokens, inRaw ? p.raw : p.read, m),
+        };
     }
     return undefined;
   }
@@ -48,17 +53,41 @@ export function compilePhrases(
  * The folded, stemmed forms of a text, as written and with teen-code read.
  * Many matchers screen the same message one after another, so the last one is kept.
  */
-let last: { text: string; dict: TeencodeDictionary; raw: string; read: string } | undefined;
-function prepared(text: string, dict: TeencodeDictionary) {
+interface Prepared {
+  text: string;
+  dict: TeencodeDictionary;
+  raw: string;
+  read: string;
+  /** The words as the person wrote them (with diacritics), one per token of `raw`. */
+  rawTokens: string[];
+  /** The words with teen-code read, one per token of `read`. */
+  readTokens: string[];
+}
+let last: Prepared | undefined;
+function prepared(text: string, dict: TeencodeDictionary): Prepared {
   if (last?.text !== text || last.dict !== dict) {
+    const folded = words(text);
+    const written = clean(text)
+      .split(/[^\p{L}\p{N}]+/u)
+      .filter(Boolean);
+    const readTokens = primarySequence(text, dict);
     last = {
       text,
       dict,
-      raw: ` ${words(text).map(stem).join(' ')} `,
-      read: ` ${primarySequence(text, dict).map(stem).join(' ')} `,
+      raw: ` ${folded.map(stem).join(' ')} `,
+      read: ` ${readTokens.map(stem).join(' ')} `,
+      rawTokens: written.length === folded.length ? written : folded,
+      readTokens,
     };
   }
   return last;
+}
+
+/** The words of the text behind a match, as written rather than folded and stemmed. */
+function quote(tokens: string[], line: string, m: RegExpExecArray): string {
+  const start = line.slice(0, m.index).split(' ').filter(Boolean).length;
+  const count = m[0].trim().split(' ').length;
+  return tokens.slice(start, start + count).join(' ');
 }
 
 /** Whether the whole message is one of the phrases (ignoring punctuation and case). */
