@@ -60,6 +60,57 @@ describe('web chat gateway (/chat over real Socket.IO)', () => {
     socket.close();
   });
 
+  it('runs each check to its result over the web channel, in the language the test has not used yet', async () => {
+    server = await startTestServer();
+    const say = async (socket: ReturnType<typeof connectChat>, text: string) => {
+      const ack: ChatAck = await socket.emitWithAck('message', {
+        id: `m${Math.random().toString(36).slice(2)}`,
+        text,
+      });
+      return ack.ok ? ack.replies.map((r) => r.text).join('\n') : '';
+    };
+    const press = async (socket: ReturnType<typeof connectChat>, payload: string) => {
+      const ack: ChatAck = await socket.emitWithAck('choice', {
+        id: `c${Math.random().toString(36).slice(2)}`,
+        payload,
+        label: payload,
+      });
+      return ack.ok ? ack.replies.map((r) => r.text).join('\n') : '';
+    };
+    const en = connectChat(server.url, 'session-flows-en-000000', 'en');
+    const vi = connectChat(server.url, 'session-flows-vi-000000', 'vi');
+    await Promise.all([nextEvent(en, 'history'), nextEvent(vi, 'history')]);
+
+    await press(en, 'flow:verify-company');
+    expect(await say(en, 'ABC Manpower JSC')).toMatch(/no list of licensed companies/);
+
+    await press(vi, 'flow:exploitation-check');
+    for (const answer of [
+      'cho chính mình',
+      'có',
+      'không',
+      'có',
+      'không',
+      'không',
+      'không',
+      'không',
+      'không',
+    ])
+      await say(vi, answer);
+    expect(await say(vi, 'không')).toMatch(/Có một số dấu hiệu/);
+
+    await press(en, 'flow:job-offer-check');
+    await say(en, 'Easy job in Cambodia, no experience, message me on Telegram');
+    for (const answer of ['yes', 'no', 'no']) await say(en, answer);
+    expect(await say(en, "I don't know")).toMatch(/HIGH risk/);
+
+    await press(vi, 'flow:help-near-me');
+    await say(vi, 'Hà Giang');
+    expect(await press(vi, 'flow-answer:abroad')).toMatch(/Tuyên Quang[\s\S]*\+84 981 84 84 84/);
+    en.close();
+    vi.close();
+  });
+
   it('restores the conversation after a server restart', async () => {
     server = await startTestServer();
     let socket = connectChat(server.url, 'session-bbbbbbbbbbbbbbbb');
