@@ -17,6 +17,10 @@ const schema = z.object({
     .string()
     .regex(/^mongodb(\+srv)?:\/\//, 'must start with mongodb:// or mongodb+srv://')
     .optional(),
+  /** Key sealing message text at rest: 32 bytes, base64. Required with MongoDB; made in DATA_DIR otherwise. */
+  MESSAGE_KEY: z.string().optional(),
+  /** Earlier keys, comma-separated, still accepted for reading (key rotation). */
+  MESSAGE_KEY_PREVIOUS: z.string().optional(),
   /** Redis URL; when set, Socket.IO events cross instances (several servers behind a load balancer). */
   REDIS_URL: z
     .string()
@@ -60,7 +64,7 @@ const schema = z.object({
   SHUTDOWN_GRACE_SECONDS: z.coerce.number().min(0).max(120).default(10),
 });
 
-export type Config = z.infer<typeof schema> & { databaseFile: string };
+export type Config = z.infer<typeof schema> & { databaseFile: string; keyFile: string };
 
 /** The queue settings from the configuration. */
 export function queueSettings(c: Config) {
@@ -85,5 +89,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     ...parsed.data,
     CONTENT_DIR: resolve(parsed.data.CONTENT_DIR),
     databaseFile: join(resolve(parsed.data.DATA_DIR), 'safe-journey.db'),
+    keyFile: join(resolve(parsed.data.DATA_DIR), 'message.key'),
   };
 }

@@ -6,15 +6,22 @@
 import { loadConfig } from './config.js';
 import { loadContent } from './load-content.js';
 import { startServer } from './server/start-server.js';
+import { messageCipher } from './store/message-key.js';
 import { createMongoStore } from './store/mongo/mongo-store.js';
 import { createSqliteStore } from './store/sqlite/sqlite-store.js';
 
 async function main() {
   const config = loadConfig();
   const content = loadContent(config.CONTENT_DIR, config.DEFAULT_LOCALE);
+  const cipher = messageCipher({
+    ...(config.MESSAGE_KEY ? { key: config.MESSAGE_KEY } : {}),
+    ...(config.MESSAGE_KEY_PREVIOUS ? { previous: config.MESSAGE_KEY_PREVIOUS } : {}),
+    keyFile: config.keyFile,
+    required: Boolean(config.MONGODB_URI),
+  });
   const store = config.MONGODB_URI
-    ? await createMongoStore(config.MONGODB_URI)
-    : createSqliteStore(config.databaseFile);
+    ? await createMongoStore(config.MONGODB_URI, { cipher })
+    : createSqliteStore(config.databaseFile, { cipher });
   const server = await startServer(config, store, content);
   process.stdout.write(
     `Safe Journey is running: open ${server.url}/ (demo page with the widget)\n`,

@@ -10,6 +10,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { Reply } from '../../src/core/types.js';
 import type { ChatAck } from '../../src/server/chat-gateway.js';
 import { createMongoStore } from '../../src/store/mongo/mongo-store.js';
+import { createTextCipher } from '../../src/store/text-cipher.js';
 import { consoleApi, signedInCounsellor } from '../support/counsellors.js';
 import { mongoUri } from '../support/mongo.js';
 import { connectChat, nextEvent } from '../support/server.js';
@@ -66,16 +67,21 @@ describe.skipIf(servicesMissing)('several instances on MongoDB and Redis', () =>
     const url = new URL(mongoUri);
     url.pathname = `/sj_fleet_${randomBytes(6).toString('hex')}`;
     dbUri = url.toString();
+    // Both instances share the key that seals message text in the store.
+    const key = randomBytes(32).toString('base64');
     const env = {
       MONGODB_URI: dbUri,
       REDIS_URL: redisUrl,
+      MESSAGE_KEY: key,
       DATA_DIR: mkdtempSync(join(tmpdir(), 'sj-fleet-')),
     };
     const [a, b] = await Promise.all([instance(env), instance(env)]);
     procs.push(a.proc, b.proc);
 
     // A counsellor account and session, written straight to the shared store; the API is instance B's.
-    const store = await createMongoStore(dbUri);
+    const store = await createMongoStore(dbUri, {
+      cipher: createTextCipher(Buffer.from(key, 'base64')),
+    });
     const lan = await signedInCounsellor(store, 'lan');
     await store.setAvailability(lan.id, true);
     const token = lan.token;

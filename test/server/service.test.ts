@@ -3,6 +3,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ChatAck } from '../../src/server/chat-gateway.js';
+import { messageCipher } from '../../src/store/message-key.js';
 import { createSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { connectChat, nextEvent, startTestServer } from '../support/server.js';
 
@@ -39,7 +40,8 @@ describe('service basics', () => {
     await new Promise((r) => setTimeout(r, 20));
     await server.stop();
     socket.close();
-    const store = createSqliteStore(join(server.dataDir, 'safe-journey.db'));
+    const cipher = messageCipher({ keyFile: join(server.dataDir, 'message.key'), required: false });
+    const store = createSqliteStore(join(server.dataDir, 'safe-journey.db'), { cipher });
     const userId = createHash('sha256').update(session).digest('base64url');
     const conversation = await store.findConversation('web', userId);
     const messages = conversation ? await store.listMessages(conversation.id) : [];

@@ -5,6 +5,7 @@ import { io, type Socket } from 'socket.io-client';
 import { loadConfig } from '../../src/config.js';
 import { loadContent } from '../../src/load-content.js';
 import { type RunningServer, startServer } from '../../src/server/start-server.js';
+import { messageCipher } from '../../src/store/message-key.js';
 import { createSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 
 export interface TestServer extends RunningServer {
@@ -31,7 +32,13 @@ export async function startTestServer(
   });
   const content = loadContent(config.CONTENT_DIR, config.DEFAULT_LOCALE);
   const sink = logs ? { write: (line: string) => void logs.push(line) } : undefined;
-  const server = await startServer(config, createSqliteStore(config.databaseFile), content, sink);
+  const cipher = messageCipher({ keyFile: config.keyFile, required: false });
+  const server = await startServer(
+    config,
+    createSqliteStore(config.databaseFile, { cipher }),
+    content,
+    sink,
+  );
   return {
     ...server,
     dataDir,

@@ -2,22 +2,23 @@ import { randomUUID } from 'node:crypto';
 import { type Db, MongoClient, MongoServerError } from 'mongodb';
 import type { Conversation, StoredMessage } from '../../core/types.js';
 import type { Store } from '../store.js';
+import { noCipher, type TextCipher } from '../text-cipher.js';
 import { mongoHandoffStore } from './mongo-handoff.js';
 
-interface ConversationDoc extends Omit<Conversation, 'id'> {
+/** `context` and message `text` / `reply` are sealed strings (see text-cipher.ts). */
+interface ConversationDoc extends Omit<Conversation, 'id' | 'context'> {
   _id: string;
+  context: string;
 }
-interface MessageDoc extends Omit<StoredMessage, 'id'> {
+interface MessageDoc extends Omit<StoredMessage, 'id' | 'reply'> {
   _id: string;
   seq: number;
+  reply?: string;
 }
 
 const DUPLICATE_KEY = 11000;
 export const isDuplicate = (e: unknown) =>
   e instanceof MongoServerError && e.code === DUPLICATE_KEY;
-
-const toConversation = ({ _id, ...rest }: ConversationDoc): Conversation => ({ id: _id, ...rest });
-const toMessage = ({ _id, seq: _, ...rest }: MessageDoc): StoredMessage => ({ id: _id, ...rest });
 
 /** A monotonic sequence shared by every instance (message order, audit order). */
 export async function nextSeq(db: Db, name: string): Promise<number> {
@@ -38,7 +39,22 @@ export async function nextSeq(db: Db, name: string): Promise<number> {
  * per conversation), which every compatible server enforces; state changes are
  * single-document conditional updates, atomic everywhere.
  */
-export async function createMongoStore(uri: string): Promise<Store> {
+export async function createMongoStore(
+  uri: string,
+  options: { cipher?: TextCipher } = {},
+): Promise<Store> {
+  const cipher = options.cipher ?? noCipher;
+  const toConversation = ({ _id, context, ...rest }: ConversationDoc): Conversation => ({
+    id: _id,
+    ...rest,
+    context: JSON.parse(cipher.open(context)),
+  });
+  const toMessage = ({ _id, seq: _, text, reply, ...rest }: MessageDoc): StoredMessage => ({
+    id: _id,
+    ...rest,
+    text: cipher.open(text),
+    ...(reply ? { reply: JSON.parse(cipher.open(reply)) } : {}),
+  });
   const client = new MongoClient(uri, { serverSelectionTimeoutMS: 5000, retryReads: true });
   await client.connect();
   const db = client.db();
@@ -71,7 +87,7 @@ export async function createMongoStore(uri: string): Promise<Store> {
               locale,
               state: 'bot',
               urgency: 'none',
-              context: {},
+              context: cipher.seal('{}'),
               createdAt: now,
               updatedAt: now,
             },
@@ -94,7 +110,7 @@ export async function createMongoStore(uri: string): Promise<Store> {
       if (patch.locale) set.locale = patch.locale;
       if (patch.state) set.state = patch.state;
       if (patch.urgency) set.urgency = patch.urgency;
-      if (patch.context) set.context = patch.context;
+      if (patch.context) set.context = cipher.seal(JSON.stringify(patch.context));
       const doc = await conversations.findOneAndUpdate(
         { _id: id },
         { $set: set },
@@ -115,8 +131,8 @@ export async function createMongoStore(uri: string): Promise<Store> {
         seq: await nextSeq(db, 'messages'),
         conversationId: m.conversationId,
         direction: m.direction,
-        text: m.text,
-        ...(m.reply ? { reply: m.reply } : {}),
+        text: cipher.seal(m.text),
+        ...(m.reply ? { reply: cipher.seal(JSON.stringify(m.reply)) } : {}),
         ...(m.choice ? { choice: m.choice } : {}),
         createdAt: m.createdAt ?? new Date(),
       };

@@ -4,6 +4,7 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Conversation, Locale, StoredMessage } from '../../core/types.js';
 import type { ConversationPatch, NewMessage, Store } from '../store.js';
+import { noCipher, type TextCipher } from '../text-cipher.js';
 import { migrations } from './migrations.js';
 import { sqliteHandoffStore } from './sqlite-handoff.js';
 
@@ -29,7 +30,7 @@ interface MessageRow {
   created_at: number;
 }
 
-function toConversation(row: ConversationRow): Conversation {
+function toConversation(row: ConversationRow, cipher: TextCipher): Conversation {
   return {
     id: row.id,
     channel: row.channel,
@@ -37,19 +38,19 @@ function toConversation(row: ConversationRow): Conversation {
     locale: row.locale,
     state: row.state,
     urgency: row.urgency,
-    context: JSON.parse(row.context),
+    context: JSON.parse(cipher.open(row.context)),
     createdAt: new Date(row.created_at),
     updatedAt: new Date(row.updated_at),
   };
 }
 
-function toMessage(row: MessageRow): StoredMessage {
+function toMessage(row: MessageRow, cipher: TextCipher): StoredMessage {
   return {
     id: row.id,
     conversationId: row.conversation_id,
     direction: row.direction,
-    text: row.text,
-    ...(row.reply ? { reply: JSON.parse(row.reply) } : {}),
+    text: cipher.open(row.text),
+    ...(row.reply ? { reply: JSON.parse(cipher.open(row.reply)) } : {}),
     ...(row.choice ? { choice: row.choice } : {}),
     createdAt: new Date(row.created_at),
   };
@@ -70,7 +71,8 @@ function migrate(db: Database.Database): void {
  * The embedded default store: one SQLite file (WAL mode), so a fresh clone
  * runs with no database server. `filename` may be `:memory:` for tools.
  */
-export function createSqliteStore(filename: string): Store {
+export function createSqliteStore(filename: string, options: { cipher?: TextCipher } = {}): Store {
+  const cipher = options.cipher ?? noCipher;
   if (filename !== ':memory:') mkdirSync(dirname(filename), { recursive: true });
   const db = new Database(filename);
   db.pragma('journal_mode = WAL');
@@ -109,17 +111,17 @@ export function createSqliteStore(filename: string): Store {
     async openConversation(channel: string, userId: string, locale: Locale) {
       const now = Date.now();
       q.insertConversation.run(randomUUID(), channel, userId, locale, now, now);
-      return toConversation(q.findConversation.get(channel, userId) as ConversationRow);
+      return toConversation(q.findConversation.get(channel, userId) as ConversationRow, cipher);
     },
 
     async findConversation(channel: string, userId: string) {
       const row = q.findConversation.get(channel, userId) as ConversationRow | undefined;
-      return row ? toConversation(row) : undefined;
+      return row ? toConversation(row, cipher) : undefined;
     },
 
     async getConversation(id: string) {
       const row = getRow(id);
-      return row ? toConversation(row) : undefined;
+      return row ? toConversation(row, cipher) : undefined;
     },
 
     async updateConversation(id: string, patch: ConversationPatch) {
@@ -130,14 +132,14 @@ export function createSqliteStore(filename: string): Store {
         locale: patch.locale ?? row.locale,
         state: patch.state ?? row.state,
         urgency: patch.urgency ?? row.urgency,
-        context: patch.context ? JSON.stringify(patch.context) : row.context,
+        context: patch.context ? cipher.seal(JSON.stringify(patch.context)) : row.context,
         updated_at: Date.now(),
       };
       db.prepare(
         `UPDATE conversations SET locale = @locale, state = @state, urgency = @urgency,
          context = @context, updated_at = @updated_at WHERE id = @id`,
       ).run(next);
-      return toConversation(next);
+      return toConversation(next, cipher);
     },
 
     async deleteConversation(id: string) {
@@ -151,24 +153,26 @@ export function createSqliteStore(filename: string): Store {
         id,
         message.conversationId,
         message.direction,
-        message.text,
-        message.reply ? JSON.stringify(message.reply) : null,
+        cipher.seal(message.text),
+        message.reply ? cipher.seal(JSON.stringify(message.reply)) : null,
         message.choice ?? null,
         createdAt.getTime(),
       );
-      return toMessage({
+      return {
         id,
-        conversation_id: message.conversationId,
+        conversationId: message.conversationId,
         direction: message.direction,
         text: message.text,
-        reply: message.reply ? JSON.stringify(message.reply) : null,
-        choice: message.choice ?? null,
-        created_at: createdAt.getTime(),
-      });
+        ...(message.reply ? { reply: message.reply } : {}),
+        ...(message.choice ? { choice: message.choice } : {}),
+        createdAt,
+      };
     },
 
     async listMessages(conversationId: string, limit = 500) {
-      return (q.listMessages.all(conversationId, limit) as MessageRow[]).map(toMessage);
+      return (q.listMessages.all(conversationId, limit) as MessageRow[]).map((r) =>
+        toMessage(r, cipher),
+      );
     },
 
     async markProcessed(channel: string, messageId: string) {

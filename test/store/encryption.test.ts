@@ -1,0 +1,108 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { MongoClient } from 'mongodb';
+import { describe, expect, it } from 'vitest';
+import { messageCipher } from '../../src/store/message-key.js';
+import { createMongoStore } from '../../src/store/mongo/mongo-store.js';
+import { createSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
+import { createTextCipher } from '../../src/store/text-cipher.js';
+import { mongoMissing, mongoUri } from '../support/mongo.js';
+
+const SECRET = 'em tên Hoa, đang bị giữ ở xưởng may số 7';
+const REPLY = { text: 'Mình lo cho bạn', title: 'Đang gặp nguy hiểm' };
+
+describe('message text at rest', () => {
+  it('is sealed in the raw SQLite files, readable through the store, and with the previous key after rotation', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sj-enc-'));
+    try {
+      const file = join(dir, 'safe-journey.db');
+      const keyFile = join(dir, 'message.key');
+      const cipher = messageCipher({ keyFile, required: false });
+      expect(statSync(keyFile).mode & 0o077).toBe(0);
+      let store = createSqliteStore(file, { cipher });
+      const c = await store.openConversation('web', 'u', 'vi');
+      await store.updateConversation(c.id, {
+        context: {
+          lastTopic: 'x',
+          flow: {
+            id: 'f',
+            step: 's',
+            score: 0,
+            reasons: [],
+            signs: [],
+            answers: { name: 'Cty Bí Mật' },
+          },
+        },
+      });
+      await store.appendMessage({ conversationId: c.id, direction: 'in', text: SECRET });
+      await store.appendMessage({
+        conversationId: c.id,
+        direction: 'out',
+        text: REPLY.text,
+        reply: REPLY,
+      });
+      await store.close();
+      const raw = readdirSync(dir)
+        .filter((f) => f.startsWith('safe-journey.db'))
+        .map((f) => readFileSync(join(dir, f)).toString('utf8'))
+        .join('');
+      for (const plain of [
+        'Hoa',
+        'xưởng may',
+        'Mình lo cho bạn',
+        'Cty Bí Mật',
+        'Đang gặp nguy hiểm',
+      ])
+        expect(raw).not.toContain(plain);
+
+      // Rotation: a new key, the old one still accepted for reading.
+      const oldKey = readFileSync(keyFile, 'utf8').trim();
+      const rotated = messageCipher({
+        key: randomBytes(32).toString('base64'),
+        previous: oldKey,
+        required: true,
+      });
+      store = createSqliteStore(file, { cipher: rotated });
+      expect((await store.listMessages(c.id)).map((m) => m.text)).toEqual([SECRET, REPLY.text]);
+      expect((await store.getConversation(c.id))?.context.flow?.answers.name).toBe('Cty Bí Mật');
+      await store.close();
+
+      const wrong = createSqliteStore(file, { cipher: createTextCipher(randomBytes(32)) });
+      await expect(wrong.listMessages(c.id)).rejects.toThrow(/MESSAGE_KEY_PREVIOUS/);
+      await wrong.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses to start MongoDB without a key from the environment', () => {
+    expect(() => messageCipher({ required: true })).toThrow(/MESSAGE_KEY is required/);
+    expect(() => messageCipher({ key: 'c2hvcnQ=', required: true })).toThrow(/32 bytes/);
+  });
+
+  it.skipIf(mongoMissing)('is sealed in the raw MongoDB documents', async () => {
+    const url = new URL(mongoUri as string);
+    url.pathname = `/sj_enc_${randomBytes(4).toString('hex')}`;
+    const store = await createMongoStore(url.toString(), {
+      cipher: createTextCipher(randomBytes(32)),
+    });
+    const c = await store.openConversation('web', 'u', 'vi');
+    await store.appendMessage({ conversationId: c.id, direction: 'in', text: SECRET });
+    await store.appendMessage({
+      conversationId: c.id,
+      direction: 'out',
+      text: REPLY.text,
+      reply: REPLY,
+    });
+    expect((await store.listMessages(c.id)).map((m) => m.text)).toEqual([SECRET, REPLY.text]);
+    await store.close();
+    const client = await MongoClient.connect(url.toString());
+    const docs = JSON.stringify(await client.db().collection('messages').find({}).toArray());
+    expect(docs).not.toContain('Hoa');
+    expect(docs).not.toContain('Mình lo cho bạn');
+    await client.db().dropDatabase();
+    await client.close();
+  });
+});
