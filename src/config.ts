@@ -48,6 +48,8 @@ const schema = z.object({
     .default('00:00-24:00'),
   /** Time zone of COUNSELLOR_HOURS. */
   TIMEZONE: z.string().default('Asia/Ho_Chi_Minh'),
+  /** Days a conversation is kept after its last activity, unless kept for follow-up. */
+  RETENTION_DAYS: z.coerce.number().min(1).max(3650).default(90),
   /** How long a counsellor's sign-in lasts, in hours. */
   COUNSELLOR_SESSION_HOURS: z.coerce.number().min(0.1).max(72).default(12),
   /** Seconds an emergency / urgent / other ticket may wait unclaimed before an alert. */

@@ -69,6 +69,8 @@ export interface Conversation {
   locale: Locale;
   state: ConversationState;
   urgency: Urgency;
+  /** Kept past the retention period because a counsellor flagged it for follow-up. */
+  followUp?: boolean;
   /** Small engine memory: topics offered in a clarifying question, last topic answered. */
   context: ConversationContext;
   createdAt: Date;

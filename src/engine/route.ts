@@ -58,6 +58,8 @@ export function routeChoice(
       return { intent: 'command', topics: [], replies: [{ text: m.cancelled }], cancel: true };
     case 'cmd:delete':
       return deleteQuestion(kb, locale);
+    case 'cmd:exit-yes':
+      return { intent: 'command', topics: [], replies: [{ text: m.exit_done }], erase: true };
     case 'cmd:delete-yes':
       return { intent: 'command', topics: [], replies: [{ text: m.deleted }], erase: true };
     case 'cmd:delete-no':
@@ -98,6 +100,21 @@ export function routeText(kb: KnowledgeBase, text: string, locale: Locale): Deci
   if (intents.isMenu(text)) return routeChoice(kb, 'cmd:menu', locale) as Decision;
   if (intents.isCancel(text)) return routeChoice(kb, 'cmd:cancel', locale) as Decision;
   if (intents.wantsDelete(text)) return deleteQuestion(kb, locale);
+  if (intents.isExit(text)) {
+    return {
+      intent: 'command',
+      topics: [],
+      replies: [
+        {
+          text: m.exit_confirm,
+          choices: [
+            { label: m.delete_yes, payload: 'cmd:exit-yes' },
+            { label: m.delete_no, payload: 'cmd:delete-no' },
+          ],
+        },
+      ],
+    };
+  }
   if (intents.isHarmfulRequest(text)) {
     return { intent: 'refuse', topics: [], replies: [{ text: m.refuse }] };
   }

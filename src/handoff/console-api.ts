@@ -166,6 +166,29 @@ export function createConsoleApi(deps: {
     if (!to) return fail(res, 400, 'bad_request', `to: no counsellor named "${req.body.to}"`);
     reply(res, await handoff.transfer(String(req.params.id), who(req), to));
   });
+  router.post('/tickets/:id/follow-up', body(z.object({ keep: z.boolean() })), async (req, res) => {
+    const me = who(req);
+    const ticket = await store.getTicket(String(req.params.id));
+    if (!ticket) return fail(res, 404, 'not_found', 'no such ticket');
+    if (me.role === 'counsellor' && ticket.ownerId !== me.id) {
+      return fail(
+        res,
+        403,
+        'forbidden',
+        'only the counsellor who took this chat (or a supervisor) may do that',
+      );
+    }
+    await store.setFollowUp(ticket.conversationId, req.body.keep);
+    await store.recordAudit({
+      at: new Date(),
+      counsellorId: me.id,
+      action: req.body.keep ? 'keep-for-follow-up' : 'release-follow-up',
+      ticketId: ticket.id,
+      conversationId: ticket.conversationId,
+    });
+    res.json({ keep: req.body.keep });
+  });
+
   router.post('/tickets/:id/close', body(closeSchema), async (req, res) =>
     reply(res, await handoff.close(String(req.params.id), who(req), req.body)),
   );

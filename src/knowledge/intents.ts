@@ -14,6 +14,7 @@ const intentsSchema = z.object({
   delete: phraseList,
   menu: phraseList,
   cancel: phraseList,
+  exit: phraseList,
   flows: z.record(z.string(), phraseList),
   language: z.record(z.string(), phraseList),
   harmful: z.object({ asks_how: phraseList, acts: phraseList, protective: phraseList }),
@@ -27,6 +28,8 @@ export interface IntentDetector {
   isMenu(text: string): boolean;
   /** The whole message withdraws a request for a person ("hủy", "cancel"). */
   isCancel(text: string): boolean;
+  /** The whole message is the exit word ("thoát", "exit"): delete and leave quietly. */
+  isExit(text: string): boolean;
   /** The guided check the whole message asks for ("kiểm tra việc làm"). */
   flowRequest(text: string): string | undefined;
   /** The locale asked for when the whole message names a language ("English", "tiếng Việt"). */
@@ -57,6 +60,7 @@ export function loadIntents(contentDir: string, dict: TeencodeDictionary): Inten
     wantsDelete: (text) => remove.match(text) !== undefined,
     isMenu: (text) => isWholeMessage(text, spec.menu),
     isCancel: (text) => isWholeMessage(text, spec.cancel),
+    isExit: (text) => isWholeMessage(text, spec.exit),
     flowRequest: (text) =>
       Object.entries(spec.flows).find(([, phrases]) => isWholeMessage(text, phrases))?.[0],
     languageRequest: (text) =>

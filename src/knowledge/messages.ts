@@ -43,6 +43,8 @@ export const messagesSchema = z.object({
   counsellor_joined: text,
   counsellor_closed: text,
   flow_resume: text,
+  exit_confirm: text,
+  exit_done: text,
 });
 
 export type Messages = z.infer<typeof messagesSchema>;

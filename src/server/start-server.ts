@@ -20,6 +20,7 @@ import { createLogger, type Logger } from './logger.js';
 import { createMetrics } from './metrics.js';
 import { createOutboundRegistry } from './outbound.js';
 import { useRedisAdapter } from './redis-adapter.js';
+import { startRetentionJob } from './retention-job.js';
 
 export interface RunningServer {
   url: string;
@@ -63,6 +64,7 @@ export async function startServer(
     queueSettings: queueSettings(config),
     hours: parseOpeningHours(config.COUNSELLOR_HOURS, config.TIMEZONE),
   });
+  const retention = startRetentionJob({ store, logger, retentionDays: config.RETENTION_DAYS });
   const stopAlerts = startQueueAlerts({
     store,
     events,
@@ -137,6 +139,7 @@ export async function startServer(
   async function stop() {
     accepting = false;
     stopAlerts();
+    retention.stop();
     const grace = new Promise<void>((resolve) =>
       setTimeout(resolve, config.SHUTDOWN_GRACE_SECONDS * 1000).unref(),
     );

@@ -41,6 +41,13 @@ export interface Store extends TicketStore, CounsellorStore {
   updateConversation(id: string, patch: ConversationPatch): Promise<Conversation>;
   /** Deletes a conversation and its transcript (the person's right to erase). */
   deleteConversation(id: string): Promise<void>;
+  /** Keeps (or stops keeping) a conversation past the retention period: a counsellor's follow-up. */
+  setFollowUp(id: string, keep: boolean): Promise<void>;
+  /**
+   * Retention: deletes conversations (with transcripts and tickets) not active
+   * since `before`, except those kept for follow-up. Returns how many.
+   */
+  purgeIdleConversations(before: Date): Promise<number>;
 
   appendMessage(message: NewMessage): Promise<StoredMessage>;
   /** The transcript, oldest first; `limit` keeps the newest ones. */

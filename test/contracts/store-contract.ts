@@ -110,6 +110,22 @@ export function runStoreContract(
       expect(fresh.id).not.toBe(c.id);
     });
 
+    it('purges conversations idle past the retention period, except those kept for follow-up', async () => {
+      const idle = await store.openConversation('web', 'idle', 'vi');
+      const kept = await store.openConversation('web', 'kept', 'vi');
+      await store.appendMessage({ conversationId: idle.id, direction: 'in', text: 'cũ' });
+      await store.setFollowUp(kept.id, true);
+      await new Promise((r) => setTimeout(r, 20));
+      const cutoff = new Date();
+      await new Promise((r) => setTimeout(r, 20));
+      const active = await store.openConversation('web', 'active', 'vi');
+      expect(await store.purgeIdleConversations(cutoff)).toBe(1);
+      expect(await store.getConversation(idle.id)).toBeUndefined();
+      expect(await store.listMessages(idle.id)).toEqual([]);
+      expect((await store.getConversation(kept.id))?.followUp).toBe(true);
+      expect(await store.getConversation(active.id)).toBeDefined();
+    });
+
     it('keeps every conversation and message across a restart', async () => {
       const c = await store.openConversation('web', 'u6', 'en');
       await store.updateConversation(c.id, { context: { lastTopic: 'in-danger-now' } });

@@ -191,3 +191,19 @@ describe('safety in a conversation', () => {
     expect((await c.store.getConversation(later.conversationId))?.urgency).toBe('emergency');
   });
 });
+
+describe('privacy in a conversation', () => {
+  it('takes the exit word: after one confirmation the conversation is gone and the answer is neutral', async () => {
+    const c = conversation();
+    const first = await c.say('em đang bị giữ hộ chiếu');
+    const ask = await c.say('thoát');
+    expect(readable(ask)).toMatch(/Xóa cuộc trò chuyện này khỏi máy chủ/);
+    expect(ask.replies[0]?.choices?.map((x) => x.payload)).toEqual([
+      'cmd:exit-yes',
+      'cmd:delete-no',
+    ]);
+    const done = await c.press('cmd:exit-yes');
+    expect(done.replies.map((r) => r.text)).toEqual(['OK.']);
+    expect(await c.store.getConversation(first.conversationId)).toBeUndefined();
+  });
+});

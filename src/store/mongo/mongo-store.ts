@@ -67,6 +67,13 @@ export async function createMongoStore(
   await messages.createIndex({ conversationId: 1, seq: 1 });
   await processed.createIndex({ at: 1 });
 
+  async function removeConversation(id: string) {
+    await messages.deleteMany({ conversationId: id });
+    await db.collection('tickets').deleteMany({ conversationId: id });
+    await db.collection('open_tickets').deleteMany({ _id: id as never });
+    await conversations.deleteOne({ _id: id });
+  }
+
   async function find(channel: string, userId: string) {
     const doc = await conversations.findOne({ channel, userId });
     return doc ? toConversation(doc) : undefined;
@@ -119,12 +126,17 @@ export async function createMongoStore(
       if (!doc) throw new Error(`no conversation ${id}`);
       return toConversation(doc);
     },
-    async deleteConversation(id) {
-      await messages.deleteMany({ conversationId: id });
-      await db.collection('tickets').deleteMany({ conversationId: id });
-      await db.collection('open_tickets').deleteMany({ _id: id as never });
-      await conversations.deleteOne({ _id: id });
+    async setFollowUp(id, keep) {
+      await conversations.updateOne({ _id: id }, { $set: { followUp: keep } });
     },
+    async purgeIdleConversations(before) {
+      const idle = await conversations
+        .find({ updatedAt: { $lt: before }, followUp: { $ne: true } }, { projection: { _id: 1 } })
+        .toArray();
+      for (const { _id } of idle) await removeConversation(_id);
+      return idle.length;
+    },
+    deleteConversation: removeConversation,
     async appendMessage(m) {
       const doc: MessageDoc = {
         _id: randomUUID(),

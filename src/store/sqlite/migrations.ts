@@ -96,4 +96,8 @@ export const migrations: string[] = [
   `
   CREATE TABLE datasets (name TEXT PRIMARY KEY, value TEXT NOT NULL, updated_at INTEGER NOT NULL);
   `,
+  `
+  ALTER TABLE conversations ADD COLUMN follow_up INTEGER NOT NULL DEFAULT 0;
+  CREATE INDEX conversations_by_activity ON conversations (updated_at);
+  `,
 ];

@@ -16,6 +16,7 @@ interface ConversationRow {
   state: Conversation['state'];
   urgency: Conversation['urgency'];
   context: string;
+  follow_up?: number;
   created_at: number;
   updated_at: number;
 }
@@ -38,6 +39,7 @@ function toConversation(row: ConversationRow, cipher: TextCipher): Conversation 
     locale: row.locale,
     state: row.state,
     urgency: row.urgency,
+    ...(row.follow_up ? { followUp: true } : {}),
     context: JSON.parse(cipher.open(row.context)),
     createdAt: new Date(row.created_at),
     updatedAt: new Date(row.updated_at),
@@ -144,6 +146,17 @@ export function createSqliteStore(filename: string, options: { cipher?: TextCiph
 
     async deleteConversation(id: string) {
       q.deleteConversation.run(id);
+    },
+
+    async setFollowUp(id, keep) {
+      db.prepare('UPDATE conversations SET follow_up = ? WHERE id = ?').run(keep ? 1 : 0, id);
+    },
+
+    async purgeIdleConversations(before) {
+      // Tickets and messages go with their conversation (ON DELETE CASCADE).
+      return db
+        .prepare('DELETE FROM conversations WHERE updated_at < ? AND follow_up = 0')
+        .run(before.getTime()).changes;
     },
 
     async appendMessage(message: NewMessage) {
