@@ -73,16 +73,17 @@ export function routeChoice(
   }
 }
 
-function deleteQuestion(kb: KnowledgeBase, locale: Locale): Decision {
+/** Deleting needs one confirmation: "delete my data" says so plainly, the exit word quietly. */
+function deleteQuestion(kb: KnowledgeBase, locale: Locale, quiet = false): Decision {
   const m = kb.messages(locale);
   return {
     intent: 'command',
     topics: [],
     replies: [
       {
-        text: m.delete_confirm,
+        text: quiet ? m.exit_confirm : m.delete_confirm,
         choices: [
-          { label: m.delete_yes, payload: 'cmd:delete-yes' },
+          { label: m.delete_yes, payload: quiet ? 'cmd:exit-yes' : 'cmd:delete-yes' },
           { label: m.delete_no, payload: 'cmd:delete-no' },
         ],
       },
@@ -100,21 +101,7 @@ export function routeText(kb: KnowledgeBase, text: string, locale: Locale): Deci
   if (intents.isMenu(text)) return routeChoice(kb, 'cmd:menu', locale) as Decision;
   if (intents.isCancel(text)) return routeChoice(kb, 'cmd:cancel', locale) as Decision;
   if (intents.wantsDelete(text)) return deleteQuestion(kb, locale);
-  if (intents.isExit(text)) {
-    return {
-      intent: 'command',
-      topics: [],
-      replies: [
-        {
-          text: m.exit_confirm,
-          choices: [
-            { label: m.delete_yes, payload: 'cmd:exit-yes' },
-            { label: m.delete_no, payload: 'cmd:delete-no' },
-          ],
-        },
-      ],
-    };
-  }
+  if (intents.isExit(text)) return deleteQuestion(kb, locale, true);
   if (intents.isHarmfulRequest(text)) {
     return { intent: 'refuse', topics: [], replies: [{ text: m.refuse }] };
   }

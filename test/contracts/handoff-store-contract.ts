@@ -1,28 +1,16 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Store } from '../../src/store/store.js';
+import { describe, expect, it } from 'vitest';
+import { type StoreFactory, useStore } from './fixture.js';
 
 const signal = (id: string, level: 'urgent' | 'emergency') => ({ id, level, label: id, words: id });
 
 /** What every Store adapter must do for tickets, counsellors, sessions and audit. */
-export function runHandoffStoreContract(
-  name: string,
-  make: () => Promise<{ store: Store; reopen: () => Promise<Store>; cleanup: () => Promise<void> }>,
-): void {
+export function runHandoffStoreContract(name: string, make: StoreFactory): void {
   describe(`Handoff store contract: ${name}`, () => {
-    let store: Store;
-    let reopen: () => Promise<Store>;
-    let cleanup: () => Promise<void>;
-    beforeEach(async () => {
-      ({ store, reopen, cleanup } = await make());
-    });
-    afterEach(async () => {
-      await store.close();
-      await cleanup();
-    });
+    const f = useStore(make);
 
     async function ticketFor(userId: string, level: 'none' | 'urgent' | 'emergency' = 'none') {
-      const c = await store.openConversation('web', userId, 'vi');
-      const { ticket } = await store.openTicket({
+      const c = await f.store.openConversation('web', userId, 'vi');
+      const { ticket } = await f.store.openTicket({
         conversationId: c.id,
         channel: 'web',
         locale: 'vi',
@@ -34,32 +22,32 @@ export function runHandoffStoreContract(
     }
 
     it('keeps one open ticket per conversation, raising its level and merging signals', async () => {
-      const c = await store.openConversation('web', 't1', 'vi');
+      const c = await f.store.openConversation('web', 't1', 'vi');
       const base = { conversationId: c.id, channel: 'web', locale: 'vi', reason: 'asked' as const };
-      const first = await store.openTicket({
+      const first = await f.store.openTicket({
         ...base,
         level: 'urgent',
         signals: [signal('passport-held', 'urgent')],
       });
-      const again = await store.openTicket({
+      const again = await f.store.openTicket({
         ...base,
         level: 'emergency',
         signals: [signal('confined', 'emergency')],
       });
-      const lower = await store.openTicket({ ...base, level: 'none', signals: [] });
+      const lower = await f.store.openTicket({ ...base, level: 'none', signals: [] });
       expect(first.created).toBe(true);
       expect(again.created).toBe(false);
       expect(again.ticket.id).toBe(first.ticket.id);
       expect(lower.ticket.level).toBe('emergency');
       expect(lower.ticket.signals.map((s) => s.id)).toEqual(['passport-held', 'confined']);
-      expect((await store.openTicketFor(c.id))?.id).toBe(first.ticket.id);
+      expect((await f.store.openTicketFor(c.id))?.id).toBe(first.ticket.id);
     });
 
     it('opening tickets for one conversation at once yields one ticket', async () => {
-      const c = await store.openConversation('web', 't-race', 'vi');
+      const c = await f.store.openConversation('web', 't-race', 'vi');
       const results = await Promise.all(
         Array.from({ length: 20 }, () =>
-          store.openTicket({
+          f.store.openTicket({
             conversationId: c.id,
             channel: 'web',
             locale: 'vi',
@@ -76,42 +64,42 @@ export function runHandoffStoreContract(
     it('gives a ticket to exactly one of 50 counsellors claiming it at once', async () => {
       const t = await ticketFor('t2', 'emergency');
       const wins = await Promise.all(
-        Array.from({ length: 50 }, (_, i) => store.claimTicket(t.id, `c${i}`)),
+        Array.from({ length: 50 }, (_, i) => f.store.claimTicket(t.id, `c${i}`)),
       );
       expect(wins.filter(Boolean)).toHaveLength(1);
       const owner = `c${wins.indexOf(true)}`;
-      expect(await store.getTicket(t.id)).toMatchObject({ status: 'claimed', ownerId: owner });
+      expect(await f.store.getTicket(t.id)).toMatchObject({ status: 'claimed', ownerId: owner });
     });
 
     it('lets only the owner return, transfer or close a ticket', async () => {
       const t = await ticketFor('t3');
-      await store.claimTicket(t.id, 'alice');
-      expect(await store.releaseTicket(t.id, 'bob')).toBe(false);
-      expect(await store.transferTicket(t.id, 'bob', 'carol')).toBe(false);
-      expect(await store.transferTicket(t.id, 'alice', 'bob')).toBe(true);
-      expect(await store.releaseTicket(t.id, 'bob')).toBe(true);
-      expect((await store.getTicket(t.id))?.status).toBe('queued');
-      await store.claimTicket(t.id, 'carol');
+      await f.store.claimTicket(t.id, 'alice');
+      expect(await f.store.releaseTicket(t.id, 'bob')).toBe(false);
+      expect(await f.store.transferTicket(t.id, 'bob', 'carol')).toBe(false);
+      expect(await f.store.transferTicket(t.id, 'alice', 'bob')).toBe(true);
+      expect(await f.store.releaseTicket(t.id, 'bob')).toBe(true);
+      expect((await f.store.getTicket(t.id))?.status).toBe('queued');
+      await f.store.claimTicket(t.id, 'carol');
       const outcome = {
         kind: 'referral' as const,
         detail: 'rescue' as const,
         agency: 'police',
         notes: 'n',
       };
-      expect(await store.closeTicket(t.id, 'alice', outcome)).toBe(false);
-      expect(await store.closeTicket(t.id, 'alice', outcome, true)).toBe(true);
-      expect(await store.getTicket(t.id)).toMatchObject({ status: 'closed', outcome });
-      expect(await store.openTicketFor(t.conversationId)).toBeUndefined();
-      expect(await store.claimTicket(t.id, 'dave')).toBe(false);
+      expect(await f.store.closeTicket(t.id, 'alice', outcome)).toBe(false);
+      expect(await f.store.closeTicket(t.id, 'alice', outcome, true)).toBe(true);
+      expect(await f.store.getTicket(t.id)).toMatchObject({ status: 'closed', outcome });
+      expect(await f.store.openTicketFor(t.conversationId)).toBeUndefined();
+      expect(await f.store.claimTicket(t.id, 'dave')).toBe(false);
     });
 
     it('lists open tickets only, and keeps them across a restart', async () => {
       const a = await ticketFor('t4', 'urgent');
       const b = await ticketFor('t5');
-      await store.claimTicket(b.id, 'x');
-      await store.close();
-      store = await reopen();
-      const open = await store.listOpenTickets();
+      await f.store.claimTicket(b.id, 'x');
+      await f.store.close();
+      f.store = await f.reopen();
+      const open = await f.store.listOpenTickets();
       expect(open.map((t) => t.id).sort()).toEqual([a.id, b.id].sort());
       expect(open.find((t) => t.id === b.id)?.ownerId).toBe('x');
     });
@@ -119,46 +107,46 @@ export function runHandoffStoreContract(
     it('lists tickets opened since a moment, whatever their status', async () => {
       const before = new Date(Date.now() - 1000);
       const a = await ticketFor('t6', 'emergency');
-      await store.claimTicket(a.id, 'x');
-      await store.closeTicket(a.id, 'x', { kind: 'information', detail: 'none' });
+      await f.store.claimTicket(a.id, 'x');
+      await f.store.closeTicket(a.id, 'x', { kind: 'information', detail: 'none' });
       await ticketFor('t7');
-      const since = await store.listTicketsOpenedSince(before);
+      const since = await f.store.listTicketsOpenedSince(before);
       expect(since.map((t) => t.status).sort()).toEqual(['closed', 'queued']);
-      expect(await store.listTicketsOpenedSince(new Date(Date.now() + 60_000))).toEqual([]);
+      expect(await f.store.listTicketsOpenedSince(new Date(Date.now() + 60_000))).toEqual([]);
     });
 
     it('marks a ticket alerted once, whoever asks first', async () => {
       const t = await ticketFor('t8', 'emergency');
       const marks = await Promise.all(
-        Array.from({ length: 5 }, () => store.markTicketAlerted(t.id)),
+        Array.from({ length: 5 }, () => f.store.markTicketAlerted(t.id)),
       );
       expect(marks.filter(Boolean)).toHaveLength(1);
     });
 
     it('keeps canned replies that supervisors create, edit and delete', async () => {
-      const r = await store.saveCannedReply({
+      const r = await f.store.saveCannedReply({
         locale: 'vi',
         title: 'Chào',
         text: 'Chào em',
         updatedBy: 'sup',
       });
-      await store.saveCannedReply({
+      await f.store.saveCannedReply({
         id: r.id,
         locale: 'vi',
         title: 'Chào',
         text: 'Chào em, chị nghe đây',
         updatedBy: 'sup2',
       });
-      expect(await store.listCannedReplies()).toMatchObject([
+      expect(await f.store.listCannedReplies()).toMatchObject([
         { id: r.id, text: 'Chào em, chị nghe đây', updatedBy: 'sup2' },
       ]);
-      expect(await store.deleteCannedReply(r.id)).toBe(true);
-      expect(await store.deleteCannedReply(r.id)).toBe(false);
-      expect(await store.listCannedReplies()).toEqual([]);
+      expect(await f.store.deleteCannedReply(r.id)).toBe(true);
+      expect(await f.store.deleteCannedReply(r.id)).toBe(false);
+      expect(await f.store.listCannedReplies()).toEqual([]);
     });
 
     it('stores counsellors, availability, sessions and audit entries', async () => {
-      const c = await store.createCounsellor({
+      const c = await f.store.createCounsellor({
         username: 'lan',
         displayName: 'Lan',
         role: 'counsellor',
@@ -166,7 +154,7 @@ export function runHandoffStoreContract(
         languages: ['vi', 'hmn'],
       });
       await expect(
-        store.createCounsellor({
+        f.store.createCounsellor({
           username: 'lan',
           displayName: 'L2',
           role: 'admin',
@@ -174,27 +162,27 @@ export function runHandoffStoreContract(
           languages: [],
         }),
       ).rejects.toThrow();
-      await store.setAvailability(c.id, true);
-      expect(await store.findCounsellor('lan')).toMatchObject({
+      await f.store.setAvailability(c.id, true);
+      expect(await f.store.findCounsellor('lan')).toMatchObject({
         id: c.id,
         available: true,
         languages: ['vi', 'hmn'],
       });
       const expiresAt = new Date(Date.now() + 60_000);
-      await store.createSession({ token: 'hash1', counsellorId: c.id, expiresAt });
-      expect((await store.getSession('hash1'))?.expiresAt.getTime()).toBe(expiresAt.getTime());
-      await store.deleteSession('hash1');
-      expect(await store.getSession('hash1')).toBeUndefined();
-      await store.recordAudit({
+      await f.store.createSession({ token: 'hash1', counsellorId: c.id, expiresAt });
+      expect((await f.store.getSession('hash1'))?.expiresAt.getTime()).toBe(expiresAt.getTime());
+      await f.store.deleteSession('hash1');
+      expect(await f.store.getSession('hash1')).toBeUndefined();
+      await f.store.recordAudit({
         at: new Date(),
         counsellorId: c.id,
         action: 'read-transcript',
         conversationId: 'conv1',
       });
-      expect(await store.listAudit({ conversationId: 'conv1' })).toMatchObject([
+      expect(await f.store.listAudit({ conversationId: 'conv1' })).toMatchObject([
         { action: 'read-transcript' },
       ]);
-      expect(await store.listAudit({ conversationId: 'other' })).toEqual([]);
+      expect(await f.store.listAudit({ conversationId: 'other' })).toEqual([]);
     });
   });
 }

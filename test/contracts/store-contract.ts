@@ -1,67 +1,54 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Store } from '../../src/store/store.js';
+import { describe, expect, it } from 'vitest';
+import { type StoreFactory, useStore } from './fixture.js';
 
 /**
  * What every Store adapter must do. An adapter's test calls this with a
  * factory; `reopen` returns a new store over the same data (a restart).
  */
-export function runStoreContract(
-  name: string,
-  make: () => Promise<{ store: Store; reopen: () => Promise<Store>; cleanup: () => Promise<void> }>,
-): void {
+export function runStoreContract(name: string, make: StoreFactory): void {
   describe(`Store contract: ${name}`, () => {
-    let store: Store;
-    let reopen: () => Promise<Store>;
-    let cleanup: () => Promise<void>;
-
-    beforeEach(async () => {
-      ({ store, reopen, cleanup } = await make());
-    });
-    afterEach(async () => {
-      await store.close();
-      await cleanup();
-    });
+    const f = useStore(make);
 
     it('opens one conversation per channel and person, and finds it again', async () => {
-      const a = await store.openConversation('web', 'u1', 'vi');
-      const again = await store.openConversation('web', 'u1', 'en');
-      const other = await store.openConversation('zalo', 'u1', 'vi');
+      const a = await f.store.openConversation('web', 'u1', 'vi');
+      const again = await f.store.openConversation('web', 'u1', 'en');
+      const other = await f.store.openConversation('zalo', 'u1', 'vi');
       expect(again.id).toBe(a.id);
       expect(again.locale).toBe('vi');
       expect(other.id).not.toBe(a.id);
       expect(a).toMatchObject({ state: 'bot', urgency: 'none', context: {} });
-      expect((await store.findConversation('web', 'u1'))?.id).toBe(a.id);
-      expect(await store.findConversation('web', 'nobody')).toBeUndefined();
+      expect((await f.store.findConversation('web', 'u1'))?.id).toBe(a.id);
+      expect(await f.store.findConversation('web', 'nobody')).toBeUndefined();
     });
 
     it('opening the same new conversation at once yields one conversation', async () => {
       const opened = await Promise.all(
-        Array.from({ length: 20 }, () => store.openConversation('web', 'race', 'vi')),
+        Array.from({ length: 20 }, () => f.store.openConversation('web', 'race', 'vi')),
       );
       expect(new Set(opened.map((c) => c.id)).size).toBe(1);
     });
 
     it('updates locale, state, urgency and context', async () => {
-      const c = await store.openConversation('web', 'u2', 'vi');
-      const updated = await store.updateConversation(c.id, {
+      const c = await f.store.openConversation('web', 'u2', 'vi');
+      const updated = await f.store.updateConversation(c.id, {
         locale: 'en',
         urgency: 'urgent',
         context: { lastTopic: 'hotline-111', localeChosen: true },
       });
       expect(updated).toMatchObject({ locale: 'en', urgency: 'urgent', state: 'bot' });
-      const read = await store.getConversation(c.id);
+      const read = await f.store.getConversation(c.id);
       expect(read?.context).toEqual({ lastTopic: 'hotline-111', localeChosen: true });
       expect(read?.updatedAt.getTime()).toBeGreaterThanOrEqual(c.updatedAt.getTime());
     });
 
     it('rejects an update of a conversation that does not exist', async () => {
-      await expect(store.updateConversation('missing', { locale: 'en' })).rejects.toThrow();
+      await expect(f.store.updateConversation('missing', { locale: 'en' })).rejects.toThrow();
     });
 
     it('keeps the transcript in order, with replies and choices intact', async () => {
-      const c = await store.openConversation('web', 'u3', 'vi');
-      await store.appendMessage({ conversationId: c.id, direction: 'in', text: 'xin chào' });
-      await store.appendMessage({
+      const c = await f.store.openConversation('web', 'u3', 'vi');
+      await f.store.appendMessage({ conversationId: c.id, direction: 'in', text: 'xin chào' });
+      await f.store.appendMessage({
         conversationId: c.id,
         direction: 'out',
         text: 'Chào bạn',
@@ -70,100 +57,100 @@ export function runStoreContract(
           choices: [{ label: '111 là gì', payload: 'topic:hotline-111' }],
         },
       });
-      await store.appendMessage({
+      await f.store.appendMessage({
         conversationId: c.id,
         direction: 'in',
         text: '111 là gì',
         choice: 'topic:hotline-111',
       });
-      const messages = await store.listMessages(c.id);
+      const messages = await f.store.listMessages(c.id);
       expect(messages.map((m) => m.text)).toEqual(['xin chào', 'Chào bạn', '111 là gì']);
       expect(messages[1]?.reply?.choices?.[0]?.payload).toBe('topic:hotline-111');
       expect(messages[2]?.choice).toBe('topic:hotline-111');
-      const lastTwo = await store.listMessages(c.id, 2);
+      const lastTwo = await f.store.listMessages(c.id, 2);
       expect(lastTwo.map((m) => m.text)).toEqual(['Chào bạn', '111 là gì']);
     });
 
     it('stores Vietnamese text exactly, in any normal form', async () => {
-      const c = await store.openConversation('web', 'u4', 'vi');
+      const c = await f.store.openConversation('web', 'u4', 'vi');
       const nfd = 'Tiếng Việt có dấu'.normalize('NFD');
-      await store.appendMessage({ conversationId: c.id, direction: 'in', text: nfd });
-      expect((await store.listMessages(c.id))[0]?.text).toBe(nfd);
+      await f.store.appendMessage({ conversationId: c.id, direction: 'in', text: nfd });
+      expect((await f.store.listMessages(c.id))[0]?.text).toBe(nfd);
     });
 
     it('marks a platform message id once, even when deliveries overlap', async () => {
       const results = await Promise.all(
-        Array.from({ length: 10 }, () => store.markProcessed('zalo', 'm-1')),
+        Array.from({ length: 10 }, () => f.store.markProcessed('zalo', 'm-1')),
       );
       expect(results.filter(Boolean)).toHaveLength(1);
-      expect(await store.markProcessed('zalo', 'm-1')).toBe(false);
-      expect(await store.markProcessed('line', 'm-1')).toBe(true);
+      expect(await f.store.markProcessed('zalo', 'm-1')).toBe(false);
+      expect(await f.store.markProcessed('line', 'm-1')).toBe(true);
     });
 
     it('deletes a conversation with its transcript', async () => {
-      const c = await store.openConversation('web', 'u5', 'vi');
-      await store.appendMessage({ conversationId: c.id, direction: 'in', text: 'xóa giúp em' });
-      await store.deleteConversation(c.id);
-      expect(await store.getConversation(c.id)).toBeUndefined();
-      expect(await store.listMessages(c.id)).toEqual([]);
-      const fresh = await store.openConversation('web', 'u5', 'vi');
+      const c = await f.store.openConversation('web', 'u5', 'vi');
+      await f.store.appendMessage({ conversationId: c.id, direction: 'in', text: 'xóa giúp em' });
+      await f.store.deleteConversation(c.id);
+      expect(await f.store.getConversation(c.id)).toBeUndefined();
+      expect(await f.store.listMessages(c.id)).toEqual([]);
+      const fresh = await f.store.openConversation('web', 'u5', 'vi');
       expect(fresh.id).not.toBe(c.id);
     });
 
     it('purges conversations idle past the retention period, except those kept for follow-up', async () => {
-      const idle = await store.openConversation('web', 'idle', 'vi');
-      const kept = await store.openConversation('web', 'kept', 'vi');
-      await store.appendMessage({ conversationId: idle.id, direction: 'in', text: 'cũ' });
-      await store.setFollowUp(kept.id, true);
+      const idle = await f.store.openConversation('web', 'idle', 'vi');
+      const kept = await f.store.openConversation('web', 'kept', 'vi');
+      await f.store.appendMessage({ conversationId: idle.id, direction: 'in', text: 'cũ' });
+      await f.store.setFollowUp(kept.id, true);
       await new Promise((r) => setTimeout(r, 20));
       const cutoff = new Date();
       await new Promise((r) => setTimeout(r, 20));
-      const active = await store.openConversation('web', 'active', 'vi');
-      expect(await store.purgeIdleConversations(cutoff)).toBe(1);
-      expect(await store.getConversation(idle.id)).toBeUndefined();
-      expect(await store.listMessages(idle.id)).toEqual([]);
-      expect((await store.getConversation(kept.id))?.followUp).toBe(true);
-      expect(await store.getConversation(active.id)).toBeDefined();
+      const active = await f.store.openConversation('web', 'active', 'vi');
+      expect(await f.store.purgeIdleConversations(cutoff)).toBe(1);
+      expect(await f.store.getConversation(idle.id)).toBeUndefined();
+      expect(await f.store.listMessages(idle.id)).toEqual([]);
+      expect((await f.store.getConversation(kept.id))?.followUp).toBe(true);
+      expect(await f.store.getConversation(active.id)).toBeDefined();
     });
 
     it('keeps every conversation and message across a restart', async () => {
-      const c = await store.openConversation('web', 'u6', 'en');
-      await store.updateConversation(c.id, { context: { lastTopic: 'in-danger-now' } });
-      await store.appendMessage({ conversationId: c.id, direction: 'in', text: 'help' });
-      await store.markProcessed('web', 'restart-1');
-      await store.close();
-      store = await reopen();
-      const again = await store.openConversation('web', 'u6', 'vi');
+      const c = await f.store.openConversation('web', 'u6', 'en');
+      await f.store.updateConversation(c.id, { context: { lastTopic: 'in-danger-now' } });
+      await f.store.appendMessage({ conversationId: c.id, direction: 'in', text: 'help' });
+      await f.store.markProcessed('web', 'restart-1');
+      await f.store.close();
+      f.store = await f.reopen();
+      const again = await f.store.openConversation('web', 'u6', 'vi');
       expect(again.id).toBe(c.id);
       expect(again.context.lastTopic).toBe('in-danger-now');
-      expect((await store.listMessages(c.id)).map((m) => m.text)).toEqual(['help']);
-      expect(await store.markProcessed('web', 'restart-1')).toBe(false);
+      expect((await f.store.listMessages(c.id)).map((m) => m.text)).toEqual(['help']);
+      expect(await f.store.markProcessed('web', 'restart-1')).toBe(false);
     });
 
     it('gives a lock to one holder at a time, and lets an expired lease be taken over', async () => {
       const tokens = await Promise.all(
-        Array.from({ length: 10 }, () => store.acquireLock('turn:a', 60_000)),
+        Array.from({ length: 10 }, () => f.store.acquireLock('turn:a', 60_000)),
       );
       const held = tokens.filter((t): t is string => t !== undefined);
       expect(held).toHaveLength(1);
-      expect(await store.acquireLock('turn:b', 60_000)).toBeDefined();
-      await store.releaseLock('turn:a', 'not-the-token');
-      expect(await store.acquireLock('turn:a', 60_000)).toBeUndefined();
-      await store.releaseLock('turn:a', held[0] as string);
-      const short = await store.acquireLock('turn:a', 30);
+      expect(await f.store.acquireLock('turn:b', 60_000)).toBeDefined();
+      await f.store.releaseLock('turn:a', 'not-the-token');
+      expect(await f.store.acquireLock('turn:a', 60_000)).toBeUndefined();
+      await f.store.releaseLock('turn:a', held[0] as string);
+      const short = await f.store.acquireLock('turn:a', 30);
       expect(short).toBeDefined();
       await new Promise((r) => setTimeout(r, 60));
-      expect(await store.acquireLock('turn:a', 60_000)).toBeDefined();
+      expect(await f.store.acquireLock('turn:a', 60_000)).toBeDefined();
     });
 
     it('keeps a named data set, replacing it whole', async () => {
-      expect(await store.getDataset('licensed-companies')).toBeUndefined();
-      await store.putDataset('licensed-companies', { date: '2026-11-01', rows: [{ name: 'A' }] });
-      await store.putDataset('licensed-companies', {
+      expect(await f.store.getDataset('licensed-companies')).toBeUndefined();
+      await f.store.putDataset('licensed-companies', { date: '2026-11-01', rows: [{ name: 'A' }] });
+      await f.store.putDataset('licensed-companies', {
         date: '2026-11-22',
         rows: [{ name: 'B' }, { name: 'Cty Đức' }],
       });
-      const got = await store.getDataset('licensed-companies');
+      const got = await f.store.getDataset('licensed-companies');
       expect(got?.value).toEqual({
         date: '2026-11-22',
         rows: [{ name: 'B' }, { name: 'Cty Đức' }],
@@ -172,7 +159,7 @@ export function runStoreContract(
     });
 
     it('answers the readiness ping', async () => {
-      await expect(store.ping()).resolves.toBeUndefined();
+      await expect(f.store.ping()).resolves.toBeUndefined();
     });
   });
 }
