@@ -49,6 +49,7 @@ export function assembleEngine(options: {
     outbound: options.outbound ?? { deliver: async () => undefined },
     ...(options.queueSettings ? { settings: options.queueSettings } : {}),
     ...(options.hours ? { hours: options.hours } : {}),
+    regionOf: (province) => content.directory.search({ province, locale: 'vi' }).province?.region,
     texts: {
       joined: (locale, name) => format(knowledge.messages(locale).counsellor_joined, { name }),
       closed: (locale) => knowledge.messages(locale).counsellor_closed,

@@ -117,7 +117,18 @@ export function createEngine({
           reply,
         });
       }
-      return result(conversation, decision, nextLocale, urgency, screened.signals);
+      const done = result(conversation, decision, nextLocale, urgency, screened.signals);
+      // Anonymous figures for reports: categories only, no text, no ids.
+      await store.recordEvent({
+        at: inbound.receivedAt,
+        channel: inbound.channel,
+        kind: 'turn',
+        intent: done.intent,
+        ...(done.intent === 'answer' && done.topics[0] ? { topic: done.topics[0] } : {}),
+        urgency: done.urgency,
+        locale: done.locale,
+      });
+      return done;
     } catch (cause) {
       throw new TurnError(conversation.id, { cause });
     }

@@ -1,4 +1,5 @@
 import type { Counsellor, Ticket, TicketOutcome } from '../core/handoff-types.js';
+import type { ReportEvent } from '../core/report-types.js';
 import type { Conversation, Locale, Outbound, Reply, Urgency } from '../core/types.js';
 import type { Store } from '../store/store.js';
 import type { EventBus } from './events.js';
@@ -24,6 +25,8 @@ export interface HandoffOptions {
   settings?: QueueSettings;
   /** When counsellors answer; all day when not given. */
   hours?: OpeningHours;
+  /** The reporting region of a province (given by the composition root). */
+  regionOf?: (province: string) => string | undefined;
   now?: () => Date;
 }
 
@@ -208,6 +211,7 @@ export function createHandoff(o: HandoffOptions) {
           state: 'bot',
         });
         await tell(conversation, { text: texts.closed(conversation.locale) });
+        await store.recordEvent(closedEvent(result.ticket, outcome));
         events.emit('ticket.closed', { ticket: result.ticket });
       }
       return result;
@@ -248,6 +252,33 @@ export function createHandoff(o: HandoffOptions) {
       reply,
     });
     await outbound.deliver(conversation, [reply]);
+  }
+
+  /** The anonymous figure a closed case adds to the hotline's reports. */
+  function closedEvent(ticket: Ticket, outcome: TicketOutcome): ReportEvent {
+    const province = outcome.profile?.province;
+    const region = province ? o.regionOf?.(province) : undefined;
+    return {
+      at: now(),
+      channel: ticket.channel,
+      kind: 'ticket',
+      urgency: ticket.level,
+      locale: ticket.locale,
+      outcome: outcome.kind,
+      detail: outcome.detail,
+      ...(outcome.agency ? { agency: outcome.agency } : {}),
+      ...(outcome.profile?.callerType ? { callerType: outcome.profile.callerType } : {}),
+      ...(outcome.profile?.gender ? { gender: outcome.profile.gender } : {}),
+      ...(province ? { province } : {}),
+      ...(region ? { region } : {}),
+      ...(ticket.claimedAt
+        ? {
+            waitSeconds: Math.round(
+              (ticket.claimedAt.getTime() - ticket.openedAt.getTime()) / 1000,
+            ),
+          }
+        : {}),
+    };
   }
 
   async function joined(ticket: Ticket, counsellor: Counsellor) {

@@ -12,6 +12,7 @@ import { attachConsoleGateway } from '../handoff/console-gateway.js';
 import { createTeamApi } from '../handoff/console-team-api.js';
 import type { Handoff } from '../handoff/handoff.js';
 import { parseOpeningHours } from '../handoff/opening-hours.js';
+import { createReportsApi } from '../handoff/reports-api.js';
 import { assembleEngine, type Content } from '../load-content.js';
 import type { Store } from '../store/store.js';
 import { createApp } from './app.js';
@@ -89,6 +90,7 @@ export async function startServer(
         path: '/api/console',
         router: createConsoleApi({ store, handoff, auth, suggest: suggestFrom(knowledge) }),
       },
+      { path: '/api/console', router: createReportsApi({ store, auth }) },
       {
         path: '/api/console',
         router: createTeamApi({

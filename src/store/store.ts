@@ -1,3 +1,4 @@
+import type { ReportEvent, ReportField, ReportQuery } from '../core/report-types.js';
 import type {
   Conversation,
   ConversationContext,
@@ -66,6 +67,13 @@ export interface Store extends TicketStore, CounsellorStore {
    */
   acquireLock(key: string, ttlMs: number): Promise<string | undefined>;
   releaseLock(key: string, token: string): Promise<void>;
+
+  /** Anonymous figures for reports (no text, no ids); they outlive deleted transcripts. */
+  recordEvent(event: ReportEvent): Promise<void>;
+  /** Counts of events by one field, in a period. */
+  countEvents(query: ReportQuery, field: ReportField): Promise<{ key: string; count: number }[]>;
+  /** The wait times of closed tickets in a period, for percentiles. */
+  waitTimes(query: ReportQuery): Promise<number[]>;
 
   /** A named data set an administrator imported (for example the licensed companies list). */
   putDataset(name: string, value: unknown): Promise<void>;

@@ -158,6 +158,57 @@ export function runStoreContract(name: string, make: StoreFactory): void {
       expect(got?.updatedAt).toBeInstanceOf(Date);
     });
 
+    it('counts report events by field in a period and channel, and lists wait times', async () => {
+      const day = (d: number) => new Date(Date.UTC(2026, 10, d, 12));
+      const turn = (d: number, intent: string, topic: string | undefined, channel = 'web') =>
+        f.store.recordEvent({
+          at: day(d),
+          channel,
+          kind: 'turn',
+          intent,
+          ...(topic ? { topic } : {}),
+          urgency: 'none',
+          locale: 'vi',
+        });
+      await turn(1, 'answer', 'hotline-111');
+      await turn(2, 'answer', 'hotline-111');
+      await turn(2, 'answer', 'fake-job-offers', 'zalo');
+      await turn(3, 'fallback', undefined);
+      await turn(20, 'answer', 'hotline-111');
+      await f.store.recordEvent({
+        at: day(2),
+        channel: 'web',
+        kind: 'ticket',
+        outcome: 'referral',
+        detail: 'rescue',
+        region: 'northern-mountains',
+        waitSeconds: 30,
+      });
+      await f.store.recordEvent({
+        at: day(3),
+        channel: 'web',
+        kind: 'ticket',
+        outcome: 'information',
+        detail: 'none',
+        waitSeconds: 90,
+      });
+      const q = { from: day(1), to: day(10), kind: 'turn' as const };
+      expect(await f.store.countEvents(q, 'topic')).toEqual([
+        { key: 'hotline-111', count: 2 },
+        { key: 'fake-job-offers', count: 1 },
+        { key: '(none)', count: 1 },
+      ]);
+      expect(await f.store.countEvents({ ...q, channel: 'web' }, 'intent')).toEqual([
+        { key: 'answer', count: 2 },
+        { key: 'fallback', count: 1 },
+      ]);
+      const tickets = { from: day(1), to: day(10), kind: 'ticket' as const };
+      expect(
+        (await f.store.countEvents(tickets, 'outcome')).map((r) => r.count).reduce((a, b) => a + b),
+      ).toBe(2);
+      expect((await f.store.waitTimes(tickets)).sort((a, b) => a - b)).toEqual([30, 90]);
+    });
+
     it('answers the readiness ping', async () => {
       await expect(f.store.ping()).resolves.toBeUndefined();
     });

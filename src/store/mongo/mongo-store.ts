@@ -4,6 +4,7 @@ import type { Conversation, StoredMessage } from '../../core/types.js';
 import type { Store } from '../store.js';
 import { noCipher, type TextCipher } from '../text-cipher.js';
 import { mongoHandoffStore } from './mongo-handoff.js';
+import { mongoReports } from './mongo-reports.js';
 
 /** `context` and message `text` / `reply` are sealed strings (see text-cipher.ts). */
 interface ConversationDoc extends Omit<Conversation, 'id' | 'context'> {
@@ -81,6 +82,7 @@ export async function createMongoStore(
 
   return {
     ...(await mongoHandoffStore(db)),
+    ...(await mongoReports(db)),
     async openConversation(channel, userId, locale) {
       const now = new Date();
       try {

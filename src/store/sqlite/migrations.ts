@@ -100,4 +100,13 @@ export const migrations: string[] = [
   ALTER TABLE conversations ADD COLUMN follow_up INTEGER NOT NULL DEFAULT 0;
   CREATE INDEX conversations_by_activity ON conversations (updated_at);
   `,
+  `
+  CREATE TABLE report_events (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    at INTEGER NOT NULL, channel TEXT NOT NULL, kind TEXT NOT NULL,
+    intent TEXT, topic TEXT, urgency TEXT, locale TEXT, outcome TEXT, detail TEXT, agency TEXT,
+    caller_type TEXT, gender TEXT, province TEXT, region TEXT, wait_seconds INTEGER
+  );
+  CREATE INDEX report_events_by_time ON report_events (kind, at);
+  `,
 ];

@@ -7,6 +7,7 @@ import type { ConversationPatch, NewMessage, Store } from '../store.js';
 import { noCipher, type TextCipher } from '../text-cipher.js';
 import { migrations } from './migrations.js';
 import { sqliteHandoffStore } from './sqlite-handoff.js';
+import { sqliteReports } from './sqlite-reports.js';
 
 interface ConversationRow {
   id: string;
@@ -110,6 +111,7 @@ export function createSqliteStore(filename: string, options: { cipher?: TextCiph
 
   return {
     ...sqliteHandoffStore(db),
+    ...sqliteReports(db),
     async openConversation(channel: string, userId: string, locale: Locale) {
       const now = Date.now();
       q.insertConversation.run(randomUUID(), channel, userId, locale, now, now);

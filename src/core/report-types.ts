@@ -1,0 +1,45 @@
+/**
+ * Figures the hotline publishes, kept as anonymous events that survive the
+ * deletion of transcripts: no text, no user id, only categories.
+ */
+export interface ReportEvent {
+  at: Date;
+  channel: string;
+  /** `turn`: one message answered; `ticket`: a counsellor closed a case. */
+  kind: 'turn' | 'ticket';
+  intent?: string;
+  topic?: string;
+  urgency?: string;
+  locale?: string;
+  outcome?: string;
+  detail?: string;
+  agency?: string;
+  callerType?: string;
+  gender?: string;
+  province?: string;
+  region?: string;
+  waitSeconds?: number;
+}
+
+/** Fields a report may group by. */
+export const REPORT_FIELDS = [
+  'intent',
+  'topic',
+  'urgency',
+  'locale',
+  'outcome',
+  'detail',
+  'agency',
+  'callerType',
+  'gender',
+  'province',
+  'region',
+] as const;
+export type ReportField = (typeof REPORT_FIELDS)[number];
+
+export interface ReportQuery {
+  from: Date;
+  to: Date;
+  kind: ReportEvent['kind'];
+  channel?: string;
+}

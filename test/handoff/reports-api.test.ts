@@ -1,0 +1,134 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { consoleApi, signedInCounsellor } from '../support/counsellors.js';
+import { connectChat, nextEvent, startTestServer, type TestServer } from '../support/server.js';
+
+const OUTCOMES = [
+  ['information', 'none'],
+  ['counselling', 'psychological'],
+  ['counselling', 'policy'],
+  ['referral', 'rescue'],
+] as const;
+
+describe('reports', () => {
+  let server: TestServer;
+  afterEach(async () => {
+    await server?.cleanup();
+  });
+
+  it('produces every table from a seeded period, with sums that match the seed, and CSV', async () => {
+    server = await startTestServer();
+    const sup = consoleApi(
+      server.url,
+      (await signedInCounsellor(server.store, 'sup', 'supervisor')).token,
+    );
+    const lan = consoleApi(server.url, (await signedInCounsellor(server.store, 'lan')).token);
+    // A seeded November: 200 closed cases and 1,000 answered turns, spread over channels.
+    const seed = {
+      outcomes: new Map<string, number>(),
+      regions: new Map<string, number>(),
+      waits: [] as number[],
+    };
+    for (let i = 0; i < 200; i++) {
+      const [outcome, detail] = OUTCOMES[i % OUTCOMES.length] as (typeof OUTCOMES)[number];
+      const region =
+        i % 3 === 0 ? 'northern-mountains' : i % 3 === 1 ? 'red-river-delta' : 'mekong-delta';
+      seed.outcomes.set(outcome, (seed.outcomes.get(outcome) ?? 0) + 1);
+      seed.regions.set(region, (seed.regions.get(region) ?? 0) + 1);
+      seed.waits.push(i);
+      await server.store.recordEvent({
+        at: new Date(Date.UTC(2026, 10, 1 + (i % 28), 10)),
+        channel: i % 2 ? 'web' : 'zalo',
+        kind: 'ticket',
+        outcome,
+        detail,
+        region,
+        waitSeconds: i,
+      });
+    }
+    for (let i = 0; i < 1000; i++) {
+      await server.store.recordEvent({
+        at: new Date(Date.UTC(2026, 10, 1 + (i % 28), 9)),
+        channel: 'web',
+        kind: 'turn',
+        intent: i % 10 ? 'answer' : 'fallback',
+        ...(i % 10 ? { topic: i % 2 ? 'hotline-111' : 'fake-job-offers' } : {}),
+      });
+    }
+    // Outside the period: must not count.
+    await server.store.recordEvent({
+      at: new Date(Date.UTC(2026, 11, 5)),
+      channel: 'web',
+      kind: 'ticket',
+      outcome: 'information',
+      detail: 'none',
+    });
+
+    expect((await lan('GET', '/reports?from=2026-11-01&to=2026-11-30')).status).toBe(403);
+    expect((await sup('GET', '/reports?from=2026-11-30&to=2026-11-01')).status).toBe(400);
+    const { status, body } = await sup('GET', '/reports?from=2026-11-01&to=2026-11-30');
+    expect(status).toBe(200);
+    const asMap = (rows: { key: string; count: number }[]) =>
+      new Map(rows.map((r) => [r.key, r.count]));
+    expect(asMap(body.tables.outcomes)).toEqual(seed.outcomes);
+    expect(asMap(body.tables.regions)).toEqual(seed.regions);
+    expect(asMap(body.tables.intents)).toEqual(
+      new Map([
+        ['answer', 900],
+        ['fallback', 100],
+      ]),
+    );
+    expect(body.tables.topics.reduce((s: number, r: { count: number }) => s + r.count, 0)).toBe(
+      1000,
+    );
+    expect(body.wait).toEqual({ cases: 200, medianSeconds: 100, p90Seconds: 180 });
+    const web = await sup('GET', '/reports?from=2026-11-01&to=2026-11-30&channel=zalo');
+    expect(
+      web.body.tables.outcomes.reduce((s: number, r: { count: number }) => s + r.count, 0),
+    ).toBe(100);
+
+    const csv = await fetch(
+      `${server.url}/api/console/reports/outcomes.csv?from=2026-11-01&to=2026-11-30`,
+      {
+        headers: {
+          authorization: `Bearer ${(await signedInCounsellor(server.store, 'sup2', 'supervisor')).token}`,
+        },
+      },
+    );
+    expect(csv.headers.get('content-type')).toMatch(/text\/csv/);
+    const lines = (await csv.text()).trim().split('\n');
+    expect(lines[0]).toBe('outcome,count');
+    expect(
+      lines
+        .slice(1)
+        .map((l) => Number(l.split(',')[1]))
+        .reduce((a, b) => a + b),
+    ).toBe(200);
+  });
+
+  it('counts a real closed case with its region, and a turn per message, with no text in either', async () => {
+    server = await startTestServer();
+    const lanUser = await signedInCounsellor(server.store, 'lan');
+    const lan = consoleApi(server.url, lanUser.token);
+    const sup = consoleApi(
+      server.url,
+      (await signedInCounsellor(server.store, 'sup', 'supervisor')).token,
+    );
+    const socket = connectChat(server.url, 'session-report-00000000');
+    await nextEvent(socket, 'history');
+    await socket.emitWithAck('message', { id: 'r1', text: 'cho em gặp tư vấn viên' });
+    const { body } = await lan('POST', '/queue/next');
+    await lan('POST', `/tickets/${body.ticket.id}/close`, {
+      kind: 'referral',
+      detail: 'support',
+      agency: 'Hội Phụ nữ',
+      profile: { callerType: 'self', gender: 'female', province: 'Hà Giang' },
+    });
+    const today = new Date().toISOString().slice(0, 10);
+    const report = (await sup('GET', `/reports?from=${today}&to=${today}`)).body;
+    expect(report.tables.regions).toEqual([{ key: 'northern-mountains', count: 1 }]);
+    expect(report.tables['caller-types']).toEqual([{ key: 'self', count: 1 }]);
+    expect(report.tables.intents).toEqual([{ key: 'handoff', count: 1 }]);
+    expect(JSON.stringify(report)).not.toContain('tư vấn viên');
+    socket.close();
+  });
+});
