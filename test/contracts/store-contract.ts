@@ -195,8 +195,8 @@ export function runStoreContract(name: string, make: StoreFactory): void {
       const q = { from: day(1), to: day(10), kind: 'turn' as const };
       expect(await f.store.countEvents(q, 'topic')).toEqual([
         { key: 'hotline-111', count: 2 },
-        { key: 'fake-job-offers', count: 1 },
         { key: '(none)', count: 1 },
+        { key: 'fake-job-offers', count: 1 },
       ]);
       expect(await f.store.countEvents({ ...q, channel: 'web' }, 'intent')).toEqual([
         { key: 'answer', count: 2 },

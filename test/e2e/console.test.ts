@@ -212,4 +212,53 @@ describe.skipIf(browserMissing)('supervisor view in a real browser (Chromium)', 
     await page.getByRole('button', { name: 'Help next' }).waitFor();
     await page.getByRole('region', { name: 'Shift overview' }).waitFor();
   });
+
+  it('shows the reports page with the figures of the period as bars', async () => {
+    server = await startTestServer();
+    const passwordHash = await hashPassword(PASSWORD);
+    await server.store.createCounsellor({
+      username: 'boss',
+      displayName: 'Boss',
+      role: 'supervisor',
+      passwordHash,
+      languages: ['vi'],
+    });
+    const now = new Date();
+    const regions = ['northern-mountains', 'red-river-delta', 'north-central', 'mekong-delta'];
+    const outcomes = ['information', 'information', 'counselling', 'referral'];
+    for (let i = 0; i < 40; i++) {
+      await server.store.recordEvent({
+        at: now,
+        channel: i % 3 ? 'web' : 'zalo',
+        kind: 'ticket',
+        outcome: outcomes[i % 4] as string,
+        detail: 'none',
+        region: regions[i % 4 === 3 ? 0 : i % 4] as string,
+        waitSeconds: 30 + i * 5,
+      });
+      await server.store.recordEvent({
+        at: now,
+        channel: 'web',
+        kind: 'turn',
+        intent: i % 5 ? 'answer' : 'fallback',
+        topic: i % 2 ? 'hotline-111' : 'fake-job-offers',
+      });
+    }
+    const page = await (
+      await chromium().newContext({ viewport: { width: 1366, height: 768 } })
+    ).newPage();
+    await page.goto(`${server.url}/console/`);
+    await page.getByLabel('Tên đăng nhập').fill('boss');
+    await page.getByLabel('Mật khẩu').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Đăng nhập' }).click();
+    await page.getByRole('button', { name: 'Báo cáo' }).click();
+    const outcomesTable = page.getByRole('region', { name: 'Kết quả', exact: true });
+    await outcomesTable.waitFor();
+    expect(await outcomesTable.textContent()).toMatch(/Kết quả \(40\)/);
+    expect(await page.getByRole('region', { name: 'Vùng' }).textContent()).toMatch(
+      /northern-mountains\s*20/,
+    );
+    expect(await page.locator('.wait-figures').textContent()).toMatch(/40/);
+    await page.screenshot({ path: `${SHOTS}/console-reports-1366x768.png`, fullPage: true });
+  });
 });

@@ -109,4 +109,11 @@ export const migrations: string[] = [
   );
   CREATE INDEX report_events_by_time ON report_events (kind, at);
   `,
+  `
+  CREATE TABLE report_counts (
+    day TEXT NOT NULL, kind TEXT NOT NULL, channel TEXT NOT NULL, field TEXT NOT NULL, key TEXT NOT NULL,
+    count INTEGER NOT NULL,
+    PRIMARY KEY (kind, field, day, channel, key)
+  );
+  `,
 ];

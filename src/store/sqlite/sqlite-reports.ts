@@ -1,68 +1,63 @@
 import type Database from 'better-sqlite3';
-import { REPORT_FIELDS, type ReportField, type ReportQuery } from '../../core/report-types.js';
+import type { ReportEvent, ReportQuery } from '../../core/report-types.js';
+import { countedKeys, dayOf } from '../report-counting.js';
 import type { Store } from '../store.js';
 
-const COLUMN: Record<ReportField, string> = {
-  intent: 'intent',
-  topic: 'topic',
-  urgency: 'urgency',
-  locale: 'locale',
-  outcome: 'outcome',
-  detail: 'detail',
-  agency: 'agency',
-  callerType: 'caller_type',
-  gender: 'gender',
-  province: 'province',
-  region: 'region',
-};
-
-const where = (q: ReportQuery) =>
-  `kind = @kind AND at >= @from AND at < @to${q.channel ? ' AND channel = @channel' : ''}`;
-const params = (q: ReportQuery) => ({
-  kind: q.kind,
-  from: q.from.getTime(),
-  to: q.to.getTime(),
-  ...(q.channel ? { channel: q.channel } : {}),
-});
-
-/** Report events on SQLite: grouped counts are one indexed GROUP BY. */
+/**
+ * Report figures on SQLite as daily counters per field (one upsert per field
+ * in a transaction), so a year of reports sums a few thousand rows instead of
+ * scanning a million events; closed cases also keep their wait time.
+ */
 export function sqliteReports(
   db: Database.Database,
 ): Pick<Store, 'recordEvent' | 'countEvents' | 'waitTimes'> {
-  const insert = db.prepare(
-    `INSERT INTO report_events (at, channel, kind, intent, topic, urgency, locale, outcome, detail, agency,
-       caller_type, gender, province, region, wait_seconds)
-     VALUES (@at, @channel, @kind, @intent, @topic, @urgency, @locale, @outcome, @detail, @agency,
-       @callerType, @gender, @province, @region, @waitSeconds)`,
+  const bump = db.prepare(
+    `INSERT INTO report_counts (day, kind, channel, field, key, count) VALUES (?, ?, ?, ?, ?, 1)
+     ON CONFLICT (kind, field, day, channel, key) DO UPDATE SET count = count + 1`,
   );
+  const wait = db.prepare(
+    'INSERT INTO report_events (at, channel, kind, wait_seconds) VALUES (?, ?, ?, ?)',
+  );
+  const record = db.transaction((e: ReportEvent) => {
+    for (const [field, key] of countedKeys(e)) bump.run(dayOf(e.at), e.kind, e.channel, field, key);
+    if (e.waitSeconds !== undefined) wait.run(e.at.getTime(), e.channel, e.kind, e.waitSeconds);
+  });
+  const channelClause = (q: ReportQuery) => (q.channel ? ' AND channel = @channel' : '');
   return {
     async recordEvent(e) {
-      insert.run({
-        at: e.at.getTime(),
-        channel: e.channel,
-        kind: e.kind,
-        ...Object.fromEntries(REPORT_FIELDS.map((f) => [f, e[f] ?? null])),
-        waitSeconds: e.waitSeconds ?? null,
-      });
+      record(e);
     },
     async countEvents(q, field) {
-      const column = COLUMN[field];
-      const rows = db
+      return db
         .prepare(
-          `SELECT ${column} AS key, COUNT(*) AS count FROM report_events WHERE ${where(q)} GROUP BY ${column} ORDER BY count DESC`,
+          `SELECT key, SUM(count) AS count FROM report_counts
+           WHERE kind = @kind AND field = @field AND day >= @from AND day < @to${channelClause(q)}
+           GROUP BY key ORDER BY count DESC, key`,
         )
-        .all(params(q)) as { key: string | null; count: number }[];
-      return rows.map((r) => ({ key: r.key ?? '(none)', count: r.count }));
+        .all({
+          kind: q.kind,
+          field,
+          from: dayOf(q.from),
+          to: dayOf(q.to),
+          ...(q.channel ? { channel: q.channel } : {}),
+        }) as {
+        key: string;
+        count: number;
+      }[];
     },
     async waitTimes(q) {
       return (
         db
           .prepare(
-            `SELECT wait_seconds AS w FROM report_events WHERE ${where(q)} AND wait_seconds IS NOT NULL`,
+            `SELECT wait_seconds AS w FROM report_events
+             WHERE kind = @kind AND at >= @from AND at < @to AND wait_seconds IS NOT NULL${channelClause(q)}`,
           )
-          .all(params(q)) as {
-          w: number;
-        }[]
+          .all({
+            kind: q.kind,
+            from: q.from.getTime(),
+            to: q.to.getTime(),
+            ...(q.channel ? { channel: q.channel } : {}),
+          }) as { w: number }[]
       ).map((r) => r.w);
     },
   };

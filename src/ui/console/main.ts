@@ -11,6 +11,7 @@ import { renderChat } from './chat-view.js';
 import { button, el } from './dom.js';
 import { renderOverview } from './overview-view.js';
 import { renderQueue, tickWaits } from './queue-view.js';
+import { renderReports } from './reports-view.js';
 import { type Lang, STRINGS } from './strings.js';
 
 const app = document.getElementById('app') as HTMLElement;
@@ -181,6 +182,13 @@ async function start() {
       sessionStorage.setItem('sj-console-lang', lang === 'vi' ? 'en' : 'vi');
       location.reload();
     }),
+    me.role === 'counsellor'
+      ? null
+      : button(s.reports, () => {
+          openChat = undefined;
+          openTicketId = undefined;
+          chatBox.replaceChildren(renderReports(s));
+        }),
     button(s.signOut, async () => {
       await call('POST', '/logout').catch(() => undefined);
       token.clear();

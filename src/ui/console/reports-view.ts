@@ -1,0 +1,110 @@
+import { call, token } from './api.js';
+import { button, el, minutesSeconds } from './dom.js';
+import type { Strings } from './strings.js';
+
+interface Report {
+  tables: Record<string, { key: string; count: number }[]>;
+  wait: { cases: number; medianSeconds: number | null; p90Seconds: number | null };
+}
+
+/** One table as bars a person can read at a glance, with its CSV. */
+function table(
+  s: Strings,
+  name: string,
+  rows: { key: string; count: number }[],
+  query: string,
+): HTMLElement {
+  const max = Math.max(1, ...rows.map((r) => r.count));
+  const total = rows.reduce((sum, r) => sum + r.count, 0);
+  const csv = button('CSV', async () => {
+    const res = await fetch(`/api/console/reports/${name}.csv?${query}`, {
+      headers: { authorization: `Bearer ${token.get()}` },
+    });
+    const link = el('a', {
+      attrs: { href: URL.createObjectURL(await res.blob()), download: `${name}.csv` },
+    });
+    link.click();
+  });
+  return el(
+    'section',
+    {
+      class: 'report-table',
+      attrs: { 'aria-label': s.reportTables[name as keyof Strings['reportTables']] ?? name },
+    },
+    el('h3', {
+      text: `${s.reportTables[name as keyof Strings['reportTables']] ?? name} (${total})`,
+    }),
+    csv,
+    rows.length === 0
+      ? el('p', { class: 'empty', text: '—' })
+      : el(
+          'table',
+          {},
+          el(
+            'tbody',
+            {},
+            ...rows.map((r) =>
+              el(
+                'tr',
+                {},
+                el('th', { text: r.key, attrs: { scope: 'row' } }),
+                el(
+                  'td',
+                  {},
+                  el('span', {
+                    class: 'bar',
+                    attrs: { style: `width:${Math.round((100 * r.count) / max)}%` },
+                  }),
+                ),
+                el('td', { class: 'num', text: String(r.count) }),
+              ),
+            ),
+          ),
+        ),
+  );
+}
+
+/** Supervisors: the hotline's figures for a period and channel. */
+export function renderReports(s: Strings): HTMLElement {
+  const today = new Date().toISOString().slice(0, 10);
+  const from = el('input', {
+    attrs: { type: 'date', 'aria-label': s.from, value: `${today.slice(0, 8)}01` },
+  });
+  const to = el('input', { attrs: { type: 'date', 'aria-label': s.to, value: today } });
+  const channel = el('select', { attrs: { 'aria-label': s.channel } });
+  for (const c of ['', 'web', 'zalo', 'messenger', 'line', 'botframework'])
+    channel.append(el('option', { text: c || s.allChannels, attrs: { value: c } }));
+  const out = el('div', { class: 'report-body' });
+  const show = async () => {
+    const q = new URLSearchParams({
+      from: from.value,
+      to: to.value,
+      ...(channel.value ? { channel: channel.value } : {}),
+    }).toString();
+    const r = await call<Report>('GET', `/reports?${q}`);
+    const w = r.wait;
+    out.replaceChildren(
+      el('p', {
+        class: 'wait-figures',
+        text: `${s.waitFigures}: ${w.cases} · median ${w.medianSeconds === null ? '—' : minutesSeconds(w.medianSeconds)} · p90 ${w.p90Seconds === null ? '—' : minutesSeconds(w.p90Seconds)}`,
+      }),
+      ...Object.entries(r.tables).map(([name, rows]) => table(s, name, rows, q)),
+    );
+  };
+  const view = el(
+    'section',
+    { class: 'reports', attrs: { 'aria-label': s.reports } },
+    el('h2', { text: s.reports }),
+    el(
+      'div',
+      { class: 'report-filter' },
+      from,
+      to,
+      channel,
+      button(s.show, () => void show(), 'primary'),
+    ),
+    out,
+  );
+  void show();
+  return view;
+}
