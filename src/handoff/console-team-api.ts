@@ -72,6 +72,38 @@ export function createTeamApi(deps: {
     );
   });
 
+  /** An admin answers a person's request: everything about one conversation, or its deletion (audited). */
+  router.get('/admin/conversations/:id/export', requireRole('admin'), async (req, res) => {
+    const id = String(req.params.id);
+    const conversation = await store.getConversation(id);
+    if (!conversation) return fail(res, 404, 'not_found', 'no such conversation');
+    await store.recordAudit({
+      at: now(),
+      counsellorId: who(req).id,
+      action: 'export-conversation',
+      conversationId: id,
+    });
+    res.set('Content-Disposition', `attachment; filename="conversation-${id}.json"`);
+    res.json({
+      conversation,
+      messages: await store.listMessages(id, 100_000),
+      ticket: (await store.openTicketFor(id)) ?? null,
+    });
+  });
+  router.delete('/admin/conversations/:id', requireRole('admin'), async (req, res) => {
+    const id = String(req.params.id);
+    if (!(await store.getConversation(id)))
+      return fail(res, 404, 'not_found', 'no such conversation');
+    await store.deleteConversation(id);
+    await store.recordAudit({
+      at: now(),
+      counsellorId: who(req).id,
+      action: 'delete-conversation',
+      conversationId: id,
+    });
+    res.status(204).end();
+  });
+
   /**
    * Who is online, chats in progress, tickets past their target, and today's
    * share of emergencies taken within the target (Crisis Text Line's bar: 94%

@@ -114,3 +114,34 @@ describe('reply windows', () => {
     expect(replyWindow('zalo', undefined, hoursLater(1)).state).toBe('closed');
   });
 });
+
+describe('admin requests', () => {
+  let server: TestServer;
+  afterEach(async () => {
+    await server?.cleanup();
+  });
+
+  it('exports and deletes one conversation for an admin only, and records both in the audit log', async () => {
+    server = await startTestServer();
+    const admin = await signedIn(server, 'admin', 'admin');
+    const sup = await signedIn(server, 'sup', 'supervisor');
+    const c = await server.store.openConversation('web', 'person', 'vi');
+    await server.store.appendMessage({
+      conversationId: c.id,
+      direction: 'in',
+      text: 'xin xóa dữ liệu của tôi',
+    });
+    expect((await sup('GET', `/admin/conversations/${c.id}/export`)).status).toBe(403);
+    const exported = await admin('GET', `/admin/conversations/${c.id}/export`);
+    expect(exported.body.messages.map((m: { text: string }) => m.text)).toEqual([
+      'xin xóa dữ liệu của tôi',
+    ]);
+    expect((await sup('DELETE', `/admin/conversations/${c.id}`)).status).toBe(403);
+    expect((await admin('DELETE', `/admin/conversations/${c.id}`)).status).toBe(204);
+    expect(await server.store.getConversation(c.id)).toBeUndefined();
+    expect(await server.store.listMessages(c.id)).toEqual([]);
+    expect((await admin('DELETE', `/admin/conversations/${c.id}`)).status).toBe(404);
+    const audit = await server.store.listAudit({ conversationId: c.id });
+    expect(audit.map((a) => a.action)).toEqual(['export-conversation', 'delete-conversation']);
+  });
+});
