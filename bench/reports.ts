@@ -12,7 +12,7 @@ import { rmSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import Database from 'better-sqlite3';
 import { MongoClient } from 'mongodb';
-import { REPORT_FIELDS, type ReportEvent } from '../src/core/report-types.js';
+import { REGIONS, REPORT_FIELDS, type ReportEvent } from '../src/core/report-types.js';
 import { createMongoStore } from '../src/store/mongo/mongo-store.js';
 import { countedKeys, dayOf } from '../src/store/report-counting.js';
 import { createSqliteStore } from '../src/store/sqlite/sqlite-store.js';
@@ -28,15 +28,6 @@ const topics = [
   'in-danger-now',
   'debt-bondage',
   'scam-compounds',
-];
-const regions = [
-  'northern-mountains',
-  'red-river-delta',
-  'north-central',
-  'south-central-coast',
-  'central-highlands',
-  'south-east',
-  'mekong-delta',
 ];
 function* events(n: number): Generator<ReportEvent> {
   for (let i = 0; i < n; i++) {
@@ -57,7 +48,7 @@ function* events(n: number): Generator<ReportEvent> {
       kind: 'ticket',
       outcome: pick(['information', 'counselling', 'referral'], i),
       detail: 'none',
-      region: pick(regions, i),
+      region: pick(REGIONS, i),
       waitSeconds: i % 600,
     };
   }

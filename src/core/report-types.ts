@@ -43,3 +43,14 @@ export interface ReportQuery {
   kind: ReportEvent['kind'];
   channel?: string;
 }
+
+/** The regions the hotline reports by (people abroad are counted by their channel and province). */
+export const REGIONS = [
+  'northern-mountains',
+  'red-river-delta',
+  'north-central',
+  'south-central-coast',
+  'central-highlands',
+  'south-east',
+  'mekong-delta',
+] as const;

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { ContentError } from '../core/errors.js';
+import { REGIONS } from '../core/report-types.js';
 import { fold } from '../core/text/normalize.js';
 import { type Contact, loadContacts } from './contacts.js';
 
@@ -15,15 +16,7 @@ const provincesSchema = z.object({
       z.object({
         id: z.string(),
         name: z.string(),
-        region: z.enum([
-          'northern-mountains',
-          'red-river-delta',
-          'north-central',
-          'south-central-coast',
-          'central-highlands',
-          'south-east',
-          'mekong-delta',
-        ]),
+        region: z.enum(REGIONS),
         former: z.array(z.string()),
       }),
     )
