@@ -49,21 +49,17 @@ export async function mongoReports(
         });
     },
     async countEvents(q, field: ReportField) {
-      const rows = await counts
-        .aggregate<{ _id: string; count: number }>([
-          {
-            $match: {
-              kind: q.kind,
-              field,
-              day: { $gte: dayOf(q.from), $lt: dayOf(q.to) },
-              ...match(q),
-            },
-          },
-          { $group: { _id: '$key', count: { $sum: '$count' } } },
-          { $sort: { count: -1, _id: 1 } },
-        ])
-        .toArray();
-      return rows.map((r) => ({ key: r._id, count: r.count }));
+      // A plain filtered query summed here: every compatible server answers it
+      // from the index, where FerretDB runs $group slowly (25 s for a year).
+      const totals = new Map<string, number>();
+      const cursor = counts.find(
+        { kind: q.kind, field, day: { $gte: dayOf(q.from), $lt: dayOf(q.to) }, ...match(q) },
+        { projection: { key: 1, count: 1 } },
+      );
+      for await (const c of cursor) totals.set(c.key, (totals.get(c.key) ?? 0) + c.count);
+      return [...totals.entries()]
+        .map(([key, count]) => ({ key, count }))
+        .sort((a, b) => b.count - a.count || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
     },
     async waitTimes(q) {
       const rows = await waits
