@@ -7,11 +7,18 @@ import { describe, expect, it } from 'vitest';
 import { messageCipher } from '../../src/store/message-key.js';
 import { createMongoStore } from '../../src/store/mongo/mongo-store.js';
 import { createSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
+import type { Store } from '../../src/store/store.js';
 import { createTextCipher } from '../../src/store/text-cipher.js';
 import { mongoMissing, mongoUri } from '../support/mongo.js';
 
 const SECRET = 'em tên Hoa, đang bị giữ ở xưởng may số 7';
 const REPLY = { text: 'Mình lo cho bạn', title: 'Đang gặp nguy hiểm' };
+
+/** A message from the person and a reply, the text that must never be readable at rest. */
+async function writeSecret(store: Store, conversationId: string) {
+  await store.appendMessage({ conversationId, direction: 'in', text: SECRET });
+  await store.appendMessage({ conversationId, direction: 'out', text: REPLY.text, reply: REPLY });
+}
 
 describe('message text at rest', () => {
   it('is sealed in the raw SQLite files, readable through the store, and with the previous key after rotation', async () => {
@@ -36,13 +43,7 @@ describe('message text at rest', () => {
           },
         },
       });
-      await store.appendMessage({ conversationId: c.id, direction: 'in', text: SECRET });
-      await store.appendMessage({
-        conversationId: c.id,
-        direction: 'out',
-        text: REPLY.text,
-        reply: REPLY,
-      });
+      await writeSecret(store, c.id);
       await store.close();
       const raw = readdirSync(dir)
         .filter((f) => f.startsWith('safe-journey.db'))
@@ -89,13 +90,7 @@ describe('message text at rest', () => {
       cipher: createTextCipher(randomBytes(32)),
     });
     const c = await store.openConversation('web', 'u', 'vi');
-    await store.appendMessage({ conversationId: c.id, direction: 'in', text: SECRET });
-    await store.appendMessage({
-      conversationId: c.id,
-      direction: 'out',
-      text: REPLY.text,
-      reply: REPLY,
-    });
+    await writeSecret(store, c.id);
     expect((await store.listMessages(c.id)).map((m) => m.text)).toEqual([SECRET, REPLY.text]);
     await store.close();
     const client = await MongoClient.connect(url.toString());
