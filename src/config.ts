@@ -62,6 +62,45 @@ const schema = z.object({
   ALERT_WEBHOOK_URL: z.url().optional(),
   /** How often the queue is checked for overdue tickets, in seconds. */
   ALERT_CHECK_SECONDS: z.coerce.number().min(1).default(15),
+  /** Messenger: the app secret (signs webhooks), the Page access token, and the webhook verify token you chose. */
+  MESSENGER_APP_SECRET: z.string().min(1).optional(),
+  MESSENGER_PAGE_ACCESS_TOKEN: z.string().min(1).optional(),
+  MESSENGER_VERIFY_TOKEN: z.string().min(1).optional(),
+  /** Graph API base URL and pinned version (change the URL only to use a test double). */
+  MESSENGER_GRAPH_URL: z.url().default('https://graph.facebook.com'),
+  MESSENGER_GRAPH_VERSION: z
+    .string()
+    .regex(/^v\d+\.\d+$/)
+    .default('v25.0'),
+  /** LINE: the channel secret (signs webhooks) and a channel access token. */
+  LINE_CHANNEL_SECRET: z.string().min(1).optional(),
+  LINE_CHANNEL_ACCESS_TOKEN: z.string().min(1).optional(),
+  /** LINE Messaging API base URL. */
+  LINE_API_URL: z.url().default('https://api.line.me'),
+  /** Zalo OA: app id, app secret (token refresh), OA secret key (webhook signature), first refresh token. */
+  ZALO_APP_ID: z.string().min(1).optional(),
+  ZALO_APP_SECRET: z.string().min(1).optional(),
+  ZALO_OA_SECRET_KEY: z.string().min(1).optional(),
+  ZALO_REFRESH_TOKEN: z.string().min(1).optional(),
+  /** Zalo OpenAPI and OAuth base URLs. */
+  ZALO_API_URL: z.url().default('https://openapi.zalo.me'),
+  ZALO_OAUTH_URL: z.url().default('https://oauth.zaloapp.com'),
+  /** Zalo limits the docs do not state for sure (reference §1.6): buttons per message, title length. */
+  ZALO_BUTTON_LIMIT: z.coerce.number().int().min(1).max(20).default(5),
+  ZALO_BUTTON_TITLE_LIMIT: z.coerce.number().int().min(5).max(200).default(100),
+  /** Bot Framework (Azure Bot Service): app (client) id, secret and tenant. */
+  BOTFRAMEWORK_APP_ID: z.string().min(1).optional(),
+  BOTFRAMEWORK_APP_PASSWORD: z.string().min(1).optional(),
+  BOTFRAMEWORK_TENANT_ID: z.string().min(1).optional(),
+  /** `true` runs /api/messages without credentials (local Emulator, tests); refused in production. */
+  BOTFRAMEWORK_ANONYMOUS: z.enum(['true', 'false']).default('false'),
+  /** Outbox: first retry delay (ms), longest delay (ms), when an unsent message is given up (hours), poll interval (ms). */
+  OUTBOX_RETRY_BASE_MS: z.coerce.number().int().min(1).default(1000),
+  OUTBOX_RETRY_MAX_MS: z.coerce.number().int().min(1).default(300_000),
+  OUTBOX_EXPIRY_HOURS: z.coerce.number().min(0.001).max(720).default(24),
+  OUTBOX_POLL_MS: z.coerce.number().int().min(10).default(1000),
+  /** production | development | test; Bot Framework refuses anonymous mode in production. */
+  NODE_ENV: z.string().default('development'),
   /** Seconds to wait for turns in flight when stopping. */
   SHUTDOWN_GRACE_SECONDS: z.coerce.number().min(0).max(120).default(10),
 });

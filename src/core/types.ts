@@ -28,7 +28,16 @@ export interface Inbound {
   choice?: string;
   /** A language the channel suggests (widget `data-lang`, platform locale). */
   localeHint?: Locale;
+  /** Something other than text: a sticker, a photo, a voice note, a place, a file. */
+  attachment?: Attachment;
   receivedAt: Date;
+}
+
+/** Non-text input. The bot cannot read it; a counsellor in the chat gets a link to it. */
+export interface Attachment {
+  kind: 'image' | 'sticker' | 'audio' | 'video' | 'file' | 'location' | 'other';
+  /** Where the platform keeps it, when it gives a link. */
+  url?: string;
 }
 
 /** A button or quick reply. `payload` comes back as `Inbound.choice`. */
@@ -83,6 +92,10 @@ export interface ConversationContext {
   localeChosen?: boolean;
   /** A guided check in progress. */
   flow?: FlowState | undefined;
+  /** The person blocked or unfollowed the bot: nothing is sent until they write again. */
+  unreachable?: boolean;
+  /** What a channel needs to write to this person later (Bot Framework: service URL, conversation). */
+  address?: Record<string, string>;
 }
 
 export type Direction = 'in' | 'out';
@@ -116,16 +129,18 @@ export interface TurnResult {
   duplicate: boolean;
 }
 
+export interface DeliverOptions {
+  /** A counsellor wrote this (Messenger then may use the HUMAN_AGENT tag). */
+  human?: boolean;
+}
+
 /**
  * Sends replies to a person outside a turn (a counsellor's message, "a
  * counsellor has joined"). Implemented by the channel registry; the web
  * widget's gateway is one channel.
  */
 export interface Outbound {
-  deliver(
-    conversation: Pick<Conversation, 'id' | 'channel' | 'userId'>,
-    replies: Reply[],
-  ): Promise<void>;
+  deliver(conversation: Conversation, replies: Reply[], options?: DeliverOptions): Promise<void>;
   /** Shows "typing…" to the person where the channel has such an indicator; otherwise does nothing. */
-  typing?(conversation: Pick<Conversation, 'id' | 'channel' | 'userId'>): Promise<void>;
+  typing?(conversation: Conversation): Promise<void>;
 }

@@ -1,5 +1,12 @@
 import { InputError, TurnError } from '../core/errors.js';
-import type { Conversation, Inbound, StoredMessage, TurnResult, Urgency } from '../core/types.js';
+import type {
+  Attachment,
+  Conversation,
+  Inbound,
+  StoredMessage,
+  TurnResult,
+  Urgency,
+} from '../core/types.js';
 import type { FlowTools } from '../flows/run-flow.js';
 import type { Handoff } from '../handoff/handoff.js';
 import { maxUrgency, type Triage, type TriageSignal } from '../handoff/triage.js';
@@ -66,10 +73,13 @@ export function createEngine({
     }
     try {
       const text = inbound.text.normalize('NFC');
+      // A photo, sticker or voice note: the bot reads only its caption; the transcript
+      // keeps a marker and link so that a counsellor can open it.
+      const written = inbound.attachment ? withAttachment(text, inbound.attachment) : text;
       await store.appendMessage({
         conversationId: conversation.id,
         direction: 'in',
-        text,
+        text: written,
         ...(inbound.choice ? { choice: inbound.choice } : {}),
         createdAt: inbound.receivedAt,
       });
@@ -82,7 +92,7 @@ export function createEngine({
       if (conversation.state === 'with_counsellor' && !inbound.choice?.startsWith('cmd:delete')) {
         // The counsellor answers now: the bot stays quiet, triage still raises the ticket.
         await store.updateConversation(conversation.id, { urgency });
-        await handoff.userMessage(conversation, text, screened.level, screened.signals);
+        await handoff.userMessage(conversation, written, screened.level, screened.signals);
         const quiet: Decision = { intent: 'handoff', topics: [], replies: [] };
         return result(conversation, quiet, conversation.locale, urgency, screened.signals);
       }
@@ -144,6 +154,11 @@ export function createEngine({
     }
     const fromChoice = inbound.choice ? routeChoice(kb, inbound.choice, locale) : undefined;
     return fromChoice ?? routeText(kb, text, locale);
+  }
+
+  function withAttachment(text: string, a: Attachment): string {
+    const marker = a.url ? `[${a.kind}: ${a.url}]` : `[${a.kind}]`;
+    return text ? `${text}\n${marker}` : marker;
   }
 
   function result(

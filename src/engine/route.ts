@@ -1,7 +1,7 @@
 import type { ConversationContext, Intent, Locale, Reply } from '../core/types.js';
 import type { KnowledgeBase } from '../knowledge/knowledge-base.js';
 import { format } from '../knowledge/messages.js';
-import { answerReply, clarifyReply, menuReply } from './replies.js';
+import { answerReply, clarifyReply, menuReply, personChoice } from './replies.js';
 
 /** What one turn decided, before it is stored. */
 export interface Decision {
@@ -21,7 +21,7 @@ export interface Decision {
   raiseTo?: 'urgent';
 }
 
-/** A pressed button: `topic:<id>`, `cmd:menu`, `cmd:person`, `cmd:lang:<locale>`, `cmd:delete[-yes|-no]`. */
+/** A pressed button: `topic:<id>`, `more:<id>`, `cmd:start`, `cmd:menu`, `cmd:person`, `cmd:lang:<locale>`, `cmd:delete[-yes|-no]`. */
 export function routeChoice(
   kb: KnowledgeBase,
   payload: string,
@@ -38,6 +38,17 @@ export function routeChoice(
       context: { lastTopic: topicId },
     };
   }
+  if (payload.startsWith('more:')) {
+    // Messaging platforms offer the article body as a button (src/bots/compose.ts).
+    const article = kb.article(payload.slice('more:'.length), locale);
+    if (!article) return undefined;
+    return {
+      intent: 'answer',
+      topics: [article.id],
+      replies: [{ text: article.body, title: article.title, choices: [personChoice(kb, locale)] }],
+      context: { lastTopic: article.id },
+    };
+  }
   if (payload.startsWith('cmd:lang:')) {
     const next = payload.slice('cmd:lang:'.length);
     if (!kb.locales.includes(next)) return undefined;
@@ -52,6 +63,9 @@ export function routeChoice(
   switch (payload) {
     case 'cmd:menu':
       return { intent: 'command', topics: [], replies: [menuReply(kb, locale)] };
+    case 'cmd:start':
+      // Follow, "Get started", joined: the greeting with the menu.
+      return { intent: 'greeting', topics: [], replies: [menuReply(kb, locale, m.greeting)] };
     case 'cmd:person':
       return { intent: 'handoff', topics: [], replies: [], openTicket: 'asked' };
     case 'cmd:cancel':

@@ -149,7 +149,13 @@ export function createConsoleApi(deps: {
     const messages = await store.listMessages(ticket.conversationId);
     const lastIn = [...messages].reverse().find((m) => m.direction === 'in');
     const window = replyWindow(ticket.channel, lastIn?.createdAt, new Date());
-    res.json({ ticket, conversation, messages, window });
+    // Messages the platform refused or that expired unsent: the counsellor must know.
+    const undelivered = (await store.undelivered(ticket.conversationId)).map((i) => ({
+      at: i.createdAt,
+      status: i.status,
+      reason: i.error ?? 'unknown',
+    }));
+    res.json({ ticket, conversation, messages, window, undelivered });
   });
 
   router.post('/tickets/:id/claim', async (req, res) =>

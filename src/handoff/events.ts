@@ -10,6 +10,8 @@ export interface HandoffEvents {
   'ticket.closed': { ticket: Ticket };
   'ticket.overdue': { ticket: Ticket; waitedSeconds: number };
   'message.received': { ticket: Ticket; text: string; at: Date };
+  /** A message to the person could not be delivered (blocked, window closed, expired). */
+  'delivery.failed': { conversationId: string; reason: string; at: Date };
 }
 
 export interface EventBus {

@@ -10,6 +10,7 @@ import {
   orderQueue,
   type QueueSettings,
 } from './queue.js';
+import { replyWindow } from './reply-window.js';
 
 /** Sentences the handoff says to the person; the composition root fills them from content. */
 export interface HandoffTexts {
@@ -238,20 +239,32 @@ export function createHandoff(o: HandoffOptions) {
       }
       const conversation = await store.getConversation(ticket.conversationId);
       if (!conversation) return { ok: false, status: 404, message: 'the conversation was deleted' };
-      await tell(conversation, { text, title: counsellor.displayName });
+      // Messenger and Zalo refuse messages long after the person's last one: say so before storing.
+      const lastIn = (await store.listMessages(conversation.id, 200)).findLast(
+        (m) => m.direction === 'in',
+      );
+      const window = replyWindow(conversation.channel, lastIn?.createdAt, now());
+      if (window.state === 'closed') {
+        return {
+          ok: false,
+          status: 409,
+          message: `the person last wrote more than ${window.hardHours} hours ago; ${conversation.channel} no longer accepts messages to them until they write again`,
+        };
+      }
+      await tell(conversation, { text, title: counsellor.displayName }, true);
       return { ok: true, ticket };
     },
   };
 
   /** A message outside a turn: kept in the transcript first, then sent through the person's channel. */
-  async function tell(conversation: Conversation, reply: Reply) {
+  async function tell(conversation: Conversation, reply: Reply, human = false) {
     await store.appendMessage({
       conversationId: conversation.id,
       direction: 'out',
       text: reply.text,
       reply,
     });
-    await outbound.deliver(conversation, [reply]);
+    await outbound.deliver(conversation, [reply], { human });
   }
 
   /** The anonymous figure a closed case adds to the hotline's reports. */

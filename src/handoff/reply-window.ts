@@ -8,6 +8,8 @@
 export interface ReplyWindow {
   limited: boolean;
   state: 'open' | 'closing' | 'closed';
+  /** How long after the person's last message the window closes. */
+  hardHours?: number;
   /** When the last possible reply may be sent. */
   closesAt?: Date;
   /** A softer limit inside the window (Zalo's free replies, Messenger's standard 24 h). */
@@ -27,10 +29,10 @@ export function replyWindow(
 ): ReplyWindow {
   const rule = WINDOWS[channel];
   if (!rule) return { limited: false, state: 'open' };
-  if (!lastInboundAt) return { limited: true, state: 'closed' };
+  if (!lastInboundAt) return { limited: true, state: 'closed', hardHours: rule.hardHours };
   const closesAt = new Date(lastInboundAt.getTime() + rule.hardHours * HOUR);
   const softLimitAt = new Date(lastInboundAt.getTime() + rule.softHours * HOUR);
   const left = closesAt.getTime() - now.getTime();
   const state = left <= 0 ? 'closed' : left < 2 * HOUR ? 'closing' : 'open';
-  return { limited: true, state, closesAt, softLimitAt };
+  return { limited: true, state, closesAt, softLimitAt, hardHours: rule.hardHours };
 }

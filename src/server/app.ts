@@ -19,8 +19,10 @@ export interface AppOptions {
   quickExitUrl: string;
   /** False while shutting down, so the load balancer stops sending traffic. */
   isAccepting: () => boolean;
-  /** Routers mounted by other modules (counsellor API, channel webhooks). */
+  /** Routers mounted by other modules (counsellor API). */
   routes?: { path: string; router: Router }[];
+  /** Channel webhooks: mounted before the JSON parser, because signatures cover the raw bytes. */
+  webhooks?: { path: string; router: Router }[];
 }
 
 /**
@@ -46,6 +48,7 @@ export function createApp(options: AppOptions): Express {
       crossOriginResourcePolicy: { policy: 'cross-origin' },
     }),
   );
+  for (const { path, router } of options.webhooks ?? []) app.use(path, router);
   app.use(express.json({ limit: '32kb' }));
 
   app.get('/healthz', (_req, res) => {

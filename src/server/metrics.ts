@@ -24,6 +24,24 @@ export function createMetrics() {
       labelNames: ['reason'] as const,
       registers: [registry],
     }),
+    sends: new Counter({
+      name: 'sj_channel_sends_total',
+      help: 'Platform messages delivered, by channel and how (reply, push, send)',
+      labelNames: ['channel', 'via'] as const,
+      registers: [registry],
+    }),
+    sendFailures: new Counter({
+      name: 'sj_channel_send_failures_total',
+      help: 'Platform sends that failed, by channel, reason and whether they will be retried',
+      labelNames: ['channel', 'reason', 'retry'] as const,
+      registers: [registry],
+    }),
+    webhooks: new Counter({
+      name: 'sj_webhooks_total',
+      help: 'Webhook requests, by channel and result (accepted, bad_signature, bad_request)',
+      labelNames: ['channel', 'result'] as const,
+      registers: [registry],
+    }),
     chatSockets: new Gauge({
       name: 'sj_chat_sockets',
       help: 'Open widget connections',

@@ -1,12 +1,11 @@
-import type { Conversation, Outbound, Reply } from '../core/types.js';
+import type { Conversation, DeliverOptions, Outbound, Reply } from '../core/types.js';
 import type { Logger } from './logger.js';
 
-type Typing = (
-  conversation: Pick<Conversation, 'id' | 'channel' | 'userId'>,
-) => void | Promise<void>;
+type Typing = (conversation: Conversation) => void | Promise<void>;
 type Deliver = (
-  conversation: Pick<Conversation, 'id' | 'channel' | 'userId'>,
+  conversation: Conversation,
   replies: Reply[],
+  options: DeliverOptions,
 ) => void | Promise<void>;
 
 /**
@@ -27,7 +26,7 @@ export function createOutboundRegistry(
     async typing(conversation) {
       await typers.get(conversation.channel)?.(conversation);
     },
-    async deliver(conversation, replies) {
+    async deliver(conversation, replies, options = {}) {
       const send = senders.get(conversation.channel);
       if (!send) {
         logger.warn(
@@ -36,7 +35,7 @@ export function createOutboundRegistry(
         );
         return;
       }
-      await send(conversation, replies);
+      await send(conversation, replies, options);
     },
   };
 }

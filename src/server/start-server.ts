@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import type { DestinationStream } from 'pino';
 import { Server } from 'socket.io';
+import { createChannelAdapters } from '../bots/registry.js';
 import { type Config, queueSettings } from '../config.js';
 import type { Engine } from '../engine/engine.js';
 import { startQueueAlerts } from '../handoff/alerts.js';
@@ -16,10 +17,12 @@ import { createReportsApi } from '../handoff/reports-api.js';
 import { assembleEngine, type Content } from '../load-content.js';
 import type { Store } from '../store/store.js';
 import { createApp } from './app.js';
+import { wireChannels } from './channels.js';
 import { attachChatGateway } from './chat-gateway.js';
 import { createLogger, type Logger } from './logger.js';
 import { createMetrics } from './metrics.js';
 import { createOutboundRegistry } from './outbound.js';
+import { createOutbox } from './outbox.js';
 import { useRedisAdapter } from './redis-adapter.js';
 import { startRetentionJob } from './retention-job.js';
 
@@ -65,6 +68,35 @@ export async function startServer(
     queueSettings: queueSettings(config),
     hours: parseOpeningHours(config.COUNSELLOR_HOURS, config.TIMEZONE),
   });
+  // Messaging channels: each enabled adapter gets a webhook and sends through the outbox.
+  const adapters = createChannelAdapters(config);
+  const outbox = createOutbox({
+    store,
+    adapters: new Map(adapters.map((a) => [a.name, a])),
+    logger,
+    metrics,
+    retry: {
+      baseMs: config.OUTBOX_RETRY_BASE_MS,
+      maxMs: config.OUTBOX_RETRY_MAX_MS,
+      expiryMs: config.OUTBOX_EXPIRY_HOURS * 3600_000,
+    },
+    pollMs: config.OUTBOX_POLL_MS,
+    onUndeliverable: (item, reason) =>
+      events.emit('delivery.failed', {
+        conversationId: item.conversationId,
+        reason,
+        at: new Date(),
+      }),
+  });
+  const channels = wireChannels({ adapters, engine, store, knowledge, outbox, logger, metrics });
+  for (const adapter of adapters) {
+    outbound.register(
+      adapter.name,
+      (conversation, replies, options) =>
+        channels.deliver(adapter, conversation, replies, options.human === true),
+      (conversation) => adapter.typing?.(conversation.userId, conversation.context.address),
+    );
+  }
   const retention = startRetentionJob({ store, logger, retentionDays: config.RETENTION_DAYS });
   const stopAlerts = startQueueAlerts({
     store,
@@ -85,6 +117,7 @@ export async function startServer(
     demoPage: `${projectRoot}src/ui/demo/index.html`,
     quickExitUrl: config.QUICK_EXIT_URL,
     isAccepting: () => accepting,
+    webhooks: channels.routes,
     routes: [
       {
         path: '/api/console',
@@ -133,6 +166,8 @@ export async function startServer(
   attachConsoleGateway(io, { auth, events, logger, handoff });
 
   await new Promise<void>((resolve) => http.listen(config.PORT, config.HOST, resolve));
+  // Pending sends left by a previous run go out now.
+  outbox.start();
   const { port } = http.address() as AddressInfo;
   const host = config.HOST === '0.0.0.0' ? '127.0.0.1' : config.HOST;
   logger.info({ port }, 'safe journey listening');
@@ -148,6 +183,7 @@ export async function startServer(
     // No new turns: sockets are closed, then we wait for the turns already running.
     io.close();
     await Promise.race([engine.drain(), grace]);
+    await Promise.race([outbox.stop(), grace]);
     http.closeAllConnections();
     await closeRedis();
     await store.close();

@@ -28,12 +28,50 @@ export interface NewMessage {
   createdAt?: Date;
 }
 
+/** A message waiting to go out through a platform, or what became of it. */
+export interface OutboxItem {
+  /** Stable across retries: the platform's idempotency key where it has one (LINE retry key). */
+  id: string;
+  channel: string;
+  conversationId: string;
+  userId: string;
+  /** Order within one enqueue (one turn's replies). */
+  seq: number;
+  /** The platform message, already rendered. Sealed at rest; a sent item is deleted. */
+  payload: unknown;
+  /** What the channel needs beyond the payload (a counsellor wrote it, a reply token). */
+  meta: Record<string, unknown>;
+  status: 'pending' | 'sent' | 'failed' | 'expired';
+  attempts: number;
+  nextAttemptAt: Date;
+  expiresAt: Date;
+  createdAt: Date;
+  /** The last error in our words (never message text). */
+  error?: string;
+}
+
+export type NewOutboxItem = Omit<OutboxItem, 'status' | 'attempts' | 'nextAttemptAt' | 'error'>;
+
+/** The outbox: every platform message is stored before it is sent, so a restart loses nothing. */
+export interface OutboxStore {
+  /** Stores new items; an id that already exists is left as it is (a redelivered turn). */
+  enqueueOutbox(items: NewOutboxItem[]): Promise<void>;
+  /** Pending items, oldest first (by creation, then seq), at most `limit`; of one conversation when given. */
+  pendingOutbox(limit: number, conversationId?: string): Promise<OutboxItem[]>;
+  /** Another attempt later. */
+  retryOutbox(id: string, attempts: number, nextAttemptAt: Date, error: string): Promise<void>;
+  /** The end of an item: sent (then deleted), failed for good, or expired unsent. */
+  settleOutbox(id: string, status: 'sent' | 'failed' | 'expired', error?: string): Promise<void>;
+  /** Items of a conversation that could not be delivered, newest first (shown to the counsellor). */
+  undelivered(conversationId: string): Promise<OutboxItem[]>;
+}
+
 /**
  * The persistence port. Every adapter (SQLite now, MongoDB later) passes the
  * same contract suite in `test/contracts/store-contract.ts`. Methods are async
  * so that a networked store fits the same shape.
  */
-export interface Store extends TicketStore, CounsellorStore {
+export interface Store extends TicketStore, CounsellorStore, OutboxStore {
   /** Finds the conversation of this person on this channel, creating it if new. */
   openConversation(channel: string, userId: string, locale: Locale): Promise<Conversation>;
   /** The conversation of this person on this channel, if there is one. */

@@ -209,6 +209,54 @@ export function runStoreContract(name: string, make: StoreFactory): void {
       expect((await f.store.waitTimes(tickets)).sort((a, b) => a - b)).toEqual([30, 90]);
     });
 
+    it('keeps outbox items in order across a restart, once per id, and keeps only what failed', async () => {
+      const c = await f.store.openConversation('messenger', 'psid-1', 'vi');
+      const at = new Date('2026-05-01T10:00:00Z');
+      const item = (id: string, seq: number, text: string) => ({
+        id,
+        channel: 'messenger',
+        conversationId: c.id,
+        userId: 'psid-1',
+        seq,
+        payload: { message: { text } },
+        meta: { human: false },
+        createdAt: at,
+        expiresAt: new Date(at.getTime() + 86_400_000),
+      });
+      await f.store.enqueueOutbox([item('t1:0', 0, 'một'), item('t1:1', 1, 'hai')]);
+      // A redelivered turn enqueues the same ids again: nothing doubles.
+      await f.store.enqueueOutbox([item('t1:0', 0, 'một'), item('t1:1', 1, 'hai')]);
+      await f.store.close();
+      f.store = await f.reopen();
+      const pending = await f.store.pendingOutbox(10);
+      expect(pending.map((p) => [p.id, p.payload])).toEqual([
+        ['t1:0', { message: { text: 'một' } }],
+        ['t1:1', { message: { text: 'hai' } }],
+      ]);
+      expect(pending[0]).toMatchObject({ status: 'pending', attempts: 0, meta: { human: false } });
+      expect(await f.store.pendingOutbox(10, 'another-conversation')).toEqual([]);
+      expect((await f.store.pendingOutbox(1, c.id)).map((p) => p.id)).toEqual(['t1:0']);
+
+      const later = new Date(at.getTime() + 5000);
+      await f.store.retryOutbox('t1:0', 1, later, 'messenger 503');
+      expect((await f.store.pendingOutbox(10))[0]).toMatchObject({
+        id: 't1:0',
+        attempts: 1,
+        nextAttemptAt: later,
+        error: 'messenger 503',
+      });
+      await f.store.settleOutbox('t1:0', 'sent');
+      await f.store.settleOutbox('t1:1', 'failed', 'blocked');
+      expect(await f.store.pendingOutbox(10)).toEqual([]);
+      const problems = await f.store.undelivered(c.id);
+      expect(problems.map((p) => [p.id, p.status, p.error])).toEqual([
+        ['t1:1', 'failed', 'blocked'],
+      ]);
+      // Deleting the conversation takes its outbox with it.
+      await f.store.deleteConversation(c.id);
+      expect(await f.store.undelivered(c.id)).toEqual([]);
+    });
+
     it('answers the readiness ping', async () => {
       await expect(f.store.ping()).resolves.toBeUndefined();
     });

@@ -4,6 +4,7 @@ import type { Conversation, StoredMessage } from '../../core/types.js';
 import type { Store } from '../store.js';
 import { noCipher, type TextCipher } from '../text-cipher.js';
 import { mongoHandoffStore } from './mongo-handoff.js';
+import { mongoOutbox } from './mongo-outbox.js';
 import { mongoReports } from './mongo-reports.js';
 
 /** `context` and message `text` / `reply` are sealed strings (see text-cipher.ts). */
@@ -70,6 +71,7 @@ export async function createMongoStore(
 
   async function removeConversation(id: string) {
     await messages.deleteMany({ conversationId: id });
+    await db.collection('outbox').deleteMany({ conversationId: id });
     await db.collection('tickets').deleteMany({ conversationId: id });
     await db.collection('open_tickets').deleteMany({ _id: id as never });
     await conversations.deleteOne({ _id: id });
@@ -83,6 +85,7 @@ export async function createMongoStore(
   return {
     ...(await mongoHandoffStore(db)),
     ...(await mongoReports(db)),
+    ...(await mongoOutbox(db, cipher)),
     async openConversation(channel, userId, locale) {
       const now = new Date();
       try {

@@ -116,4 +116,16 @@ export const migrations: string[] = [
     PRIMARY KEY (kind, field, day, channel, key)
   );
   `,
+  `
+  CREATE TABLE outbox (
+    id TEXT PRIMARY KEY,
+    conversation_id TEXT NOT NULL,
+    channel TEXT NOT NULL, user_id TEXT NOT NULL, seq INTEGER NOT NULL,
+    payload TEXT, meta TEXT NOT NULL, status TEXT NOT NULL DEFAULT 'pending',
+    attempts INTEGER NOT NULL DEFAULT 0, next_attempt_at INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL, created_at INTEGER NOT NULL, error TEXT
+  );
+  CREATE INDEX outbox_pending ON outbox (status, created_at, seq);
+  CREATE INDEX outbox_by_conversation ON outbox (conversation_id, status);
+  `,
 ];

@@ -7,6 +7,7 @@ import type { ConversationPatch, NewMessage, Store } from '../store.js';
 import { noCipher, type TextCipher } from '../text-cipher.js';
 import { migrations } from './migrations.js';
 import { sqliteHandoffStore } from './sqlite-handoff.js';
+import { sqliteOutbox } from './sqlite-outbox.js';
 import { sqliteReports } from './sqlite-reports.js';
 
 interface ConversationRow {
@@ -112,6 +113,7 @@ export function createSqliteStore(filename: string, options: { cipher?: TextCiph
   return {
     ...sqliteHandoffStore(db),
     ...sqliteReports(db),
+    ...sqliteOutbox(db, cipher),
     async openConversation(channel: string, userId: string, locale: Locale) {
       const now = Date.now();
       q.insertConversation.run(randomUUID(), channel, userId, locale, now, now);
@@ -147,6 +149,8 @@ export function createSqliteStore(filename: string, options: { cipher?: TextCiph
     },
 
     async deleteConversation(id: string) {
+      // The outbox is not tied by a foreign key: an erased person still gets the "deleted" reply.
+      db.prepare('DELETE FROM outbox WHERE conversation_id = ?').run(id);
       q.deleteConversation.run(id);
     },
 
@@ -155,7 +159,11 @@ export function createSqliteStore(filename: string, options: { cipher?: TextCiph
     },
 
     async purgeIdleConversations(before) {
-      // Tickets and messages go with their conversation (ON DELETE CASCADE).
+      // Tickets and messages go with their conversation (ON DELETE CASCADE); the outbox by hand.
+      db.prepare(
+        `DELETE FROM outbox WHERE created_at < ? OR conversation_id IN
+           (SELECT id FROM conversations WHERE updated_at < ? AND follow_up = 0)`,
+      ).run(before.getTime(), before.getTime());
       return db
         .prepare('DELETE FROM conversations WHERE updated_at < ? AND follow_up = 0')
         .run(before.getTime()).changes;

@@ -1,0 +1,148 @@
+import type { ChannelAdapter, ChannelEvent, WebhookHooks } from '../bots/channel.js';
+import { type ComposeLabels, compose } from '../bots/compose.js';
+import type { Conversation, Inbound, Locale, Reply } from '../core/types.js';
+import type { Engine } from '../engine/engine.js';
+import type { KnowledgeBase } from '../knowledge/knowledge-base.js';
+import type { Store } from '../store/store.js';
+import type { Logger } from './logger.js';
+import type { Metrics } from './metrics.js';
+import type { Outbox } from './outbox.js';
+
+export interface ChannelWiring {
+  adapters: ChannelAdapter[];
+  engine: Engine;
+  store: Store;
+  knowledge: KnowledgeBase;
+  outbox: Outbox;
+  logger: Logger;
+  metrics: Metrics;
+}
+
+/**
+ * Joins the messaging channels to the engine: a verified event becomes an
+ * `Inbound`, the turn's replies are rendered by the channel and stored in the
+ * outbox, which sends them. The same path serves counsellors' messages.
+ */
+export function wireChannels(w: ChannelWiring) {
+  const { engine, store, knowledge, outbox, logger, metrics } = w;
+
+  function labels(locale: Locale): ComposeLabels {
+    const m = knowledge.messages(locale);
+    return { readMore: m.read_more, sources: m.sources };
+  }
+
+  function render(adapter: ChannelAdapter, replies: Reply[], locale: Locale) {
+    return adapter.render(replies.map((r) => compose(r, labels(locale))));
+  }
+
+  async function handle(adapter: ChannelAdapter, event: ChannelEvent) {
+    if (event.type === 'stop') {
+      const c = await store.findConversation(adapter.name, event.userId);
+      if (c) await store.updateConversation(c.id, { context: { ...c.context, unreachable: true } });
+      return;
+    }
+    await remember(adapter.name, event);
+    const inbound: Inbound =
+      event.type === 'start'
+        ? { ...base(adapter, event), text: '', choice: 'cmd:start' }
+        : {
+            ...base(adapter, event),
+            text: event.text,
+            ...(event.choice ? { choice: event.choice } : {}),
+            ...(event.attachment ? { attachment: event.attachment } : {}),
+          };
+    const stop = metrics.turnSeconds.startTimer();
+    const result = await engine.handle(inbound);
+    stop();
+    metrics.turns.inc({ channel: adapter.name, intent: result.intent });
+    if (result.duplicate || result.replies.length === 0) return;
+    await outbox.enqueue(
+      { id: result.conversationId, channel: adapter.name, userId: event.userId },
+      render(adapter, result.replies, result.locale),
+      {
+        human: false,
+        key: event.messageId,
+        lastInboundAt: event.receivedAt,
+        ...(event.hint ? { hint: event.hint } : {}),
+      },
+    );
+  }
+
+  /** A person writing again is reachable again; a channel's address is kept fresh. */
+  async function remember(channel: string, event: Exclude<ChannelEvent, { type: 'stop' }>) {
+    let c = await store.findConversation(channel, event.userId);
+    if (!c && event.address) {
+      c = await store.openConversation(
+        channel,
+        event.userId,
+        event.localeHint && knowledge.locales.includes(event.localeHint)
+          ? event.localeHint
+          : knowledge.defaultLocale,
+      );
+    }
+    if (!c) return;
+    const moved =
+      event.address && JSON.stringify(event.address) !== JSON.stringify(c.context.address);
+    if (!c.context.unreachable && !moved) return;
+    const { unreachable: _, ...context } = c.context;
+    await store.updateConversation(c.id, {
+      context: { ...context, ...(event.address ? { address: event.address } : {}) },
+    });
+  }
+
+  function base(adapter: ChannelAdapter, event: Exclude<ChannelEvent, { type: 'stop' }>) {
+    return {
+      channel: adapter.name,
+      userId: event.userId,
+      messageId: event.messageId,
+      receivedAt: event.receivedAt,
+      ...(event.localeHint ? { localeHint: event.localeHint } : {}),
+    };
+  }
+
+  /** Events of one delivery in order; a failed turn is logged (without text) and the next goes on. */
+  function hooks(adapter: ChannelAdapter): WebhookHooks {
+    return {
+      observe(result) {
+        metrics.webhooks.inc({ channel: adapter.name, result });
+        if (result !== 'accepted')
+          logger.warn({ channel: adapter.name, result }, 'webhook rejected');
+      },
+      deliver(events) {
+        void (async () => {
+          for (const event of events) {
+            try {
+              await handle(adapter, event);
+            } catch (error) {
+              metrics.turnErrors.inc({ reason: 'server_error' });
+              logger.error({ err: error, channel: adapter.name }, 'channel turn failed');
+            }
+          }
+        })();
+      },
+    };
+  }
+
+  /** A message outside a turn (a counsellor's reply, "a counsellor joined"). */
+  async function deliver(
+    adapter: ChannelAdapter,
+    conversation: Conversation,
+    replies: Reply[],
+    human: boolean,
+  ) {
+    const messages = await store.listMessages(conversation.id, 200);
+    const lastIn = messages.findLast((m) => m.direction === 'in');
+    await outbox.enqueue(conversation, render(adapter, replies, conversation.locale), {
+      human,
+      ...(lastIn ? { lastInboundAt: lastIn.createdAt } : {}),
+    });
+  }
+
+  return {
+    routes: w.adapters.map((adapter) => ({
+      path: adapter.path,
+      router: adapter.router(hooks(adapter)),
+    })),
+    deliver,
+  };
+}

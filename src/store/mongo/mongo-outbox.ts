@@ -1,0 +1,68 @@
+import type { Db } from 'mongodb';
+import type { OutboxItem, OutboxStore } from '../store.js';
+import type { TextCipher } from '../text-cipher.js';
+import { isDuplicate } from './mongo-store.js';
+
+/** The payload is a sealed string; a sent item is deleted. */
+interface OutboxDoc extends Omit<OutboxItem, 'id' | 'payload' | 'error'> {
+  _id: string;
+  payload?: string;
+  error?: string;
+}
+
+/** The outbox in MongoDB: `_id` is the item id, so a redelivered turn cannot enqueue twice. */
+export async function mongoOutbox(db: Db, cipher: TextCipher): Promise<OutboxStore> {
+  const outbox = db.collection<OutboxDoc>('outbox');
+  await outbox.createIndex({ status: 1, createdAt: 1, seq: 1 });
+  await outbox.createIndex({ conversationId: 1, status: 1 });
+  const toItem = ({ _id, payload, ...rest }: OutboxDoc): OutboxItem => ({
+    id: _id,
+    ...rest,
+    payload: payload === undefined ? undefined : JSON.parse(cipher.open(payload)),
+  });
+  return {
+    async enqueueOutbox(items) {
+      for (const { id, payload, ...rest } of items) {
+        try {
+          await outbox.insertOne({
+            _id: id,
+            ...rest,
+            payload: cipher.seal(JSON.stringify(payload)),
+            status: 'pending',
+            attempts: 0,
+            nextAttemptAt: rest.createdAt,
+          });
+        } catch (error) {
+          if (!isDuplicate(error)) throw error;
+        }
+      }
+    },
+    async pendingOutbox(limit, conversationId) {
+      const docs = await outbox
+        .find({ status: 'pending', ...(conversationId ? { conversationId } : {}) })
+        .sort({ createdAt: 1, seq: 1 })
+        .limit(limit)
+        .toArray();
+      return docs.map(toItem);
+    },
+    async retryOutbox(id, attempts, nextAttemptAt, error) {
+      await outbox.updateOne(
+        { _id: id, status: 'pending' },
+        { $set: { attempts, nextAttemptAt, error } },
+      );
+    },
+    async settleOutbox(id, status, error) {
+      // A sent message is not kept: the transcript has it, the outbox needs it no more.
+      if (status === 'sent') await outbox.deleteOne({ _id: id });
+      else await outbox.updateOne({ _id: id }, { $set: { status, ...(error ? { error } : {}) } });
+    },
+    async undelivered(conversationId) {
+      const docs = await outbox
+        .find({ conversationId, status: { $in: ['failed', 'expired'] } })
+        .sort({ createdAt: -1, seq: -1 })
+        .limit(50)
+        .toArray();
+      return docs.map(toItem);
+    },
+  };
+}
