@@ -93,3 +93,14 @@ export interface ChannelAdapter {
 export interface SendResult {
   via: 'reply' | 'push' | 'send';
 }
+
+/**
+ * Small durable state a channel keeps between restarts and shares across
+ * instances (Zalo's rotating tokens). Implemented by the service over the store.
+ */
+export interface ChannelState {
+  get(name: string): Promise<unknown>;
+  put(name: string, value: unknown): Promise<void>;
+  /** Runs `fn` while holding a lease no other instance holds; undefined when it is taken. */
+  exclusive<T>(name: string, fn: () => Promise<T>): Promise<T | undefined>;
+}

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import type { DestinationStream } from 'pino';
 import { Server } from 'socket.io';
+import type { ChannelState } from '../bots/channel.js';
 import { createChannelAdapters } from '../bots/registry.js';
 import { type Config, queueSettings } from '../config.js';
 import type { Engine } from '../engine/engine.js';
@@ -48,6 +49,23 @@ function suggestFrom(knowledge: Content['knowledge']) {
 
 const projectRoot = fileURLToPath(new URL('../../', import.meta.url));
 
+/** Durable channel state (Zalo's tokens) in the store, shared by every instance. */
+function channelState(store: Store): ChannelState {
+  return {
+    get: async (name) => (await store.getDataset(`channel:${name}`))?.value,
+    put: (name, value) => store.putDataset(`channel:${name}`, value),
+    async exclusive(name, fn) {
+      const token = await store.acquireLock(`channel:${name}`, 30_000);
+      if (!token) return undefined;
+      try {
+        return await fn();
+      } finally {
+        await store.releaseLock(`channel:${name}`, token);
+      }
+    },
+  };
+}
+
 /** Wires HTTP, Socket.IO and the engine over a given store and loaded content. */
 export async function startServer(
   config: Config,
@@ -69,7 +87,7 @@ export async function startServer(
     hours: parseOpeningHours(config.COUNSELLOR_HOURS, config.TIMEZONE),
   });
   // Messaging channels: each enabled adapter gets a webhook and sends through the outbox.
-  const adapters = createChannelAdapters(config);
+  const adapters = createChannelAdapters(config, { state: channelState(store) });
   const outbox = createOutbox({
     store,
     adapters: new Map(adapters.map((a) => [a.name, a])),
