@@ -53,6 +53,8 @@ export function attachConsoleGateway(
       at,
     });
   });
+  // Only ids and a reason: which chat, and why the person did not get a message.
+  events.on('delivery.failed', (payload) => ns.to('counsellors').emit('delivery.failed', payload));
   logger.debug('console gateway ready');
   return ns;
 }

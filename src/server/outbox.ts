@@ -84,7 +84,10 @@ export function createOutbox(o: OutboxOptions) {
         expiresAt: new Date(at.getTime() + retry.expiryMs),
       })),
     );
-    kick();
+    // Straight to this person's queue; the periodic pass picks up retries and leftovers.
+    void sendConversation(conversation.id).catch((error) =>
+      logger.error({ err: error }, 'outbox send failed'),
+    );
   }
 
   /** Sends what is due; overlapping calls fold into one more pass. */
@@ -118,7 +121,21 @@ export function createOutbox(o: OutboxOptions) {
     await Promise.all(workers);
   }
 
-  async function sendConversation(conversationId: string) {
+  /** One sender per conversation in this process; the store lease covers other instances. */
+  const sending = new Map<string, Promise<void>>();
+  function sendConversation(conversationId: string): Promise<void> {
+    const running = sending.get(conversationId);
+    if (running) {
+      // Whatever was enqueued meanwhile goes right after the send in progress.
+      const next = running.then(() => sendConversation(conversationId));
+      return next;
+    }
+    const job = sendLeased(conversationId).finally(() => sending.delete(conversationId));
+    sending.set(conversationId, job);
+    return job;
+  }
+
+  async function sendLeased(conversationId: string) {
     const token = await store.acquireLock(`outbox:${conversationId}`, 60_000);
     if (!token) return; // another instance is sending to this person
     try {

@@ -25,6 +25,29 @@ export function windowBanner(s: Strings, w: WindowInfo): HTMLElement | null {
   return banner;
 }
 
+export interface Undelivered {
+  at: string;
+  status: 'failed' | 'expired';
+  reason: string;
+}
+
+/**
+ * Messages the platform refused or that expired unsent. The counsellor must
+ * know the person did not get them (blocked, window closed), so it is a visible alert.
+ */
+export function undeliveredBanner(s: Strings, items: Undelivered[]): HTMLElement {
+  const box = el('div', { class: 'undelivered', attrs: { role: 'alert' } });
+  const add = (reason: string, at: string) => {
+    const why = s.undeliveredReasons[reason] ?? s.undeliveredReasons.other;
+    const time = new Date(at).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+    box.append(el('p', { text: `${s.undelivered} (${time}): ${why}` }));
+  };
+  for (const item of items.slice(0, 5))
+    add(item.status === 'expired' ? 'expired' : item.reason, item.at);
+  (box as HTMLElement & { add?: typeof add }).add = add;
+  return box;
+}
+
 /** Canned replies: pick one to insert into the reply box. */
 export async function cannedPicker(
   s: Strings,

@@ -3,6 +3,8 @@ import {
   cannedPicker,
   directoryPanel,
   transferPicker,
+  type Undelivered,
+  undeliveredBanner,
   type WindowInfo,
   windowBanner,
 } from './chat-tools.js';
@@ -14,6 +16,7 @@ interface ChatData {
   conversation: { locale: string; channel: string; urgency: string };
   messages: Message[];
   window: WindowInfo;
+  undelivered: Undelivered[];
 }
 
 /** A claimed chat: handover summary, transcript, reply box, suggestions, and close. */
@@ -167,11 +170,16 @@ export async function renderChat(
     onDone();
   });
 
+  const undelivered = undeliveredBanner(s, data.undelivered ?? []);
   const view = el(
     'section',
-    { class: 'chat', attrs: { 'data-ticket': ticketId } },
+    {
+      class: 'chat',
+      attrs: { 'data-ticket': ticketId, 'data-conversation': ticket.conversationId },
+    },
     summary,
     windowBanner(s, data.window),
+    undelivered,
     el(
       'div',
       { class: 'chat-main' },

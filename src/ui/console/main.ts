@@ -220,6 +220,12 @@ async function start() {
     if (m.ticketId === openTicketId) openChat?.addUserMessage?.(m.text);
     void refresh();
   });
+  socket.on('delivery.failed', (d: { conversationId: string; reason: string; at: string }) => {
+    const banner = chatBox.querySelector<HTMLElement & { add?: (r: string, at: string) => void }>(
+      `[data-conversation="${CSS.escape(d.conversationId)}"] .undelivered`,
+    );
+    banner?.add?.(d.reason, d.at);
+  });
   socket.on('connect_error', () => showLogin());
   setInterval(() => tickWaits(queueBox), 1000);
   if (me.role !== 'counsellor') cannedBox.replaceChildren(await renderCannedEditor(s));

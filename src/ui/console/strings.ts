@@ -45,6 +45,15 @@ export const STRINGS = {
     windowOpen: 'Còn có thể trả lời trên kênh này trong',
     windowClosed:
       'Đã hết thời gian được phép trả lời trên kênh này. Khi người dùng nhắn lại, hãy đề nghị họ gọi 111.',
+    undelivered: 'Tin nhắn chưa tới người dùng',
+    undeliveredReasons: {
+      blocked: 'người dùng đã chặn hoặc bỏ theo dõi kênh',
+      window_closed: 'đã quá thời gian nền tảng cho phép trả lời',
+      expired: 'gửi nhiều lần không được, đã dừng',
+      auth: 'kênh chưa được cấp quyền (báo quản trị viên)',
+      invalid: 'nền tảng từ chối nội dung',
+      other: 'nền tảng từ chối',
+    } as Record<string, string>,
     canned: 'Câu trả lời mẫu',
     transferTo: 'Chuyển cho đồng nghiệp',
     directory: 'Danh bạ chuyển tuyến',
@@ -144,6 +153,15 @@ export const STRINGS = {
     windowOpen: 'You can still reply on this channel for',
     windowClosed:
       'The reply window on this channel has closed. When the person writes again, ask them to call 111.',
+    undelivered: 'Message not delivered',
+    undeliveredReasons: {
+      blocked: 'the person blocked or unfollowed the channel',
+      window_closed: 'the platform no longer allows replies to this person',
+      expired: 'could not be sent after many tries',
+      auth: 'the channel is not authorised (tell an administrator)',
+      invalid: 'the platform refused the content',
+      other: 'the platform refused it',
+    } as Record<string, string>,
     canned: 'Canned replies',
     transferTo: 'Transfer to a colleague',
     directory: 'Referral directory',
