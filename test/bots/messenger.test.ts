@@ -149,6 +149,15 @@ describe('Messenger channel', () => {
       'window_closed',
     );
 
+    // A photo sent while the counsellor is in the chat reaches the counsellor, link included.
+    await fake.deliver(hook, [fake.attachment('psid-help', 'image')]);
+    const transcript = await pollUntil(async () => {
+      const t = await api('GET', `/tickets/${queued}`);
+      const texts = t.body.messages.map((m: { text: string }) => m.text) as string[];
+      return texts.find((x) => x.startsWith('[image: http'));
+    });
+    expect(transcript).toBeDefined();
+
     // Eight days: nothing may be sent, and the counsellor is told before anything is stored.
     const late = { ...fake.text('psid-late', 'cho tôi gặp người tư vấn') } as { timestamp: number };
     late.timestamp = Date.now() - 8 * DAY;
