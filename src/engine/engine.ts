@@ -56,7 +56,7 @@ export function createEngine({
   async function turn(inbound: Inbound): Promise<TurnResult> {
     const existing = await store.findConversation(inbound.channel, inbound.userId);
     const locale = chooseLocale(existing, inbound, kb.locales, kb.defaultLocale);
-    const conversation =
+    let conversation =
       existing ?? (await store.openConversation(inbound.channel, inbound.userId, locale));
 
     if (!(await store.markProcessed(inbound.channel, inbound.messageId))) {
@@ -72,6 +72,11 @@ export function createEngine({
       };
     }
     try {
+      if (conversation.context.unreachable) {
+        // They blocked or unfollowed us, and now wrote again: they may be answered again.
+        const { unreachable: _, ...context } = conversation.context;
+        conversation = await store.updateConversation(conversation.id, { context });
+      }
       const text = inbound.text.normalize('NFC');
       // A photo, sticker or voice note: the bot reads only its caption; the transcript
       // keeps a marker and link so that a counsellor can open it.

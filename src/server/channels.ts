@@ -68,26 +68,20 @@ export function wireChannels(w: ChannelWiring) {
     );
   }
 
-  /** A person writing again is reachable again; a channel's address is kept fresh. */
+  /** The channel's address for later sends (Bot Framework), kept fresh on the conversation. */
   async function remember(channel: string, event: Exclude<ChannelEvent, { type: 'stop' }>) {
-    let c = await store.findConversation(channel, event.userId);
-    if (!c && event.address) {
-      c = await store.openConversation(
+    if (!event.address) return;
+    const c =
+      (await store.findConversation(channel, event.userId)) ??
+      (await store.openConversation(
         channel,
         event.userId,
         event.localeHint && knowledge.locales.includes(event.localeHint)
           ? event.localeHint
           : knowledge.defaultLocale,
-      );
-    }
-    if (!c) return;
-    const moved =
-      event.address && JSON.stringify(event.address) !== JSON.stringify(c.context.address);
-    if (!c.context.unreachable && !moved) return;
-    const { unreachable: _, ...context } = c.context;
-    await store.updateConversation(c.id, {
-      context: { ...context, ...(event.address ? { address: event.address } : {}) },
-    });
+      ));
+    if (JSON.stringify(event.address) === JSON.stringify(c.context.address)) return;
+    await store.updateConversation(c.id, { context: { ...c.context, address: event.address } });
   }
 
   function base(adapter: ChannelAdapter, event: Exclude<ChannelEvent, { type: 'stop' }>) {
