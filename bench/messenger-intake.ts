@@ -54,7 +54,13 @@ async function load(send: (sender: number, i: number) => Promise<void>): Promise
 /** Starts bench/messenger-target.ts in its own process and returns its base URL. */
 async function target(kind: 'service' | 'bare', env: Record<string, string>) {
   const child = fork(fileURLToPath(new URL('./messenger-target.ts', import.meta.url)), [kind], {
-    execArgv: ['--import', 'tsx', ...(process.env.PROFILE && kind === 'service' ? ['--cpu-prof', '--cpu-prof-dir=/tmp/prof'] : [])],
+    execArgv: [
+      '--import',
+      'tsx',
+      ...(process.env.PROFILE && kind === 'service'
+        ? ['--cpu-prof', '--cpu-prof-dir=/tmp/prof']
+        : []),
+    ],
     env: { ...process.env, LOG_LEVEL: 'silent', ...env },
   });
   const url = await new Promise<string>((resolve, reject) => {
@@ -86,7 +92,9 @@ async function main() {
   const hook = `${service.url}/webhooks/messenger`;
 
   const bareFigures = await load(async (sender, i) => {
-    const res = await fake.deliver(`${plain.url}/webhooks/messenger`, [fake.text(`bare-${sender}`, questions[i % 5] as string)]);
+    const res = await fake.deliver(`${plain.url}/webhooks/messenger`, [
+      fake.text(`bare-${sender}`, questions[i % 5] as string),
+    ]);
     if (res.status !== 200) throw new Error(`bare server answered ${res.status}`);
   });
 
@@ -104,7 +112,9 @@ async function main() {
   console.log(row('bare express (verify signature, 200)', bareFigures));
   console.log(row('Safe Journey (verify → turn → outbox → fake)', ours));
   const ratio = ours.perSecond / bareFigures.perSecond;
-  console.log(`ratio ${(ratio * 100).toFixed(0)}% of the bare rate (target ≥ 50%): ${ratio >= 0.5 ? 'met' : 'NOT met'}`);
+  console.log(
+    `ratio ${(ratio * 100).toFixed(0)}% of the bare rate (target ≥ 50%): ${ratio >= 0.5 ? 'met' : 'NOT met'}`,
+  );
   console.log(`refused by the fake: ${fake.rejected.length}`);
 
   plain.stop();
