@@ -99,12 +99,17 @@ export async function startServer(
       expiryMs: config.OUTBOX_EXPIRY_HOURS * 3600_000,
     },
     pollMs: config.OUTBOX_POLL_MS,
-    onUndeliverable: (item, reason) =>
+    onUndeliverable: (item, reason) => {
+      // Refused credentials stop a whole channel: say it loudly (Zalo needs a new consent).
+      if (reason === 'auth') {
+        logger.error({ channel: item.channel }, 'channel credentials refused; renew them');
+      }
       events.emit('delivery.failed', {
         conversationId: item.conversationId,
         reason,
         at: new Date(),
-      }),
+      });
+    },
   });
   const channels = wireChannels({ adapters, engine, store, knowledge, outbox, logger, metrics });
   for (const adapter of adapters) {
