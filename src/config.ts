@@ -92,6 +92,9 @@ const schema = z.object({
   BOTFRAMEWORK_APP_ID: z.string().min(1).optional(),
   BOTFRAMEWORK_APP_PASSWORD: z.string().min(1).optional(),
   BOTFRAMEWORK_TENANT_ID: z.string().min(1).optional(),
+  /** Bot Framework: longest text piece and most suggested actions per message (Teams may show fewer). */
+  BOTFRAMEWORK_TEXT_LIMIT: z.coerce.number().int().min(500).max(20000).default(4000),
+  BOTFRAMEWORK_ACTION_LIMIT: z.coerce.number().int().min(1).max(100).default(10),
   /** `true` runs /api/messages without credentials (local Emulator, tests); refused in production. */
   BOTFRAMEWORK_ANONYMOUS: z.enum(['true', 'false']).default('false'),
   /** Outbox: first retry delay (ms), longest delay (ms), when an unsent message is given up (hours), poll interval (ms). */

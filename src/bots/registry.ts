@@ -26,6 +26,8 @@ export interface ChannelConfig {
   BOTFRAMEWORK_APP_PASSWORD?: string | undefined;
   BOTFRAMEWORK_TENANT_ID?: string | undefined;
   BOTFRAMEWORK_ANONYMOUS: 'true' | 'false';
+  BOTFRAMEWORK_TEXT_LIMIT: number;
+  BOTFRAMEWORK_ACTION_LIMIT: number;
   NODE_ENV: string;
 }
 
@@ -110,6 +112,8 @@ export function createChannelAdapters(c: ChannelConfig, deps: ChannelDeps): Chan
         ...(c.BOTFRAMEWORK_APP_PASSWORD ? { appPassword: c.BOTFRAMEWORK_APP_PASSWORD } : {}),
         ...(c.BOTFRAMEWORK_TENANT_ID ? { tenantId: c.BOTFRAMEWORK_TENANT_ID } : {}),
         anonymous,
+        textLimit: c.BOTFRAMEWORK_TEXT_LIMIT,
+        actionLimit: c.BOTFRAMEWORK_ACTION_LIMIT,
       }),
     );
   }
