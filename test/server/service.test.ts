@@ -74,6 +74,7 @@ describe('architecture', () => {
     handoff: ['core', 'handoff', 'store/store.ts'],
     engine: ['core', 'flows', 'knowledge', 'handoff', 'engine', 'store/store.ts'],
     store: ['core', 'store'],
+    bots: ['core', 'bots'],
   };
   function files(dir: string): string[] {
     if (!existsSync(dir)) return [];
@@ -94,6 +95,16 @@ describe('architecture', () => {
           const target = relative('src', join(file, '..', spec as string)).replace(/\.js$/, '.ts');
           if (module === 'store' && file.includes('/sqlite/') && target.startsWith('store/'))
             continue;
+          // A channel adapter uses the shared bots/ files, never another channel's folder.
+          const [, channel] = relative('src', file).split('/');
+          const [, targetChannel, rest] = target.split('/');
+          if (
+            module === 'bots' &&
+            rest !== undefined &&
+            targetChannel !== channel &&
+            !file.endsWith('registry.ts')
+          )
+            broken.push(`${file} → ${target}`);
           if (!allowed.some((a) => target === a || target.startsWith(`${a}/`)))
             broken.push(`${file} → ${target}`);
         }
