@@ -75,6 +75,8 @@ const schema = z.object({
   /** LINE: the channel secret (signs webhooks) and a channel access token. */
   LINE_CHANNEL_SECRET: z.string().min(1).optional(),
   LINE_CHANNEL_ACCESS_TOKEN: z.string().min(1).optional(),
+  /** LINE quick-reply label length (20 is commonly cited, not confirmed by LINE's reference). */
+  LINE_LABEL_LIMIT: z.coerce.number().int().min(1).max(100).default(20),
   /** LINE Messaging API base URL. */
   LINE_API_URL: z.url().default('https://api.line.me'),
   /** Zalo OA: app id, app secret (token refresh), OA secret key (webhook signature), first refresh token. */

@@ -14,6 +14,7 @@ export interface ChannelConfig {
   LINE_CHANNEL_SECRET?: string | undefined;
   LINE_CHANNEL_ACCESS_TOKEN?: string | undefined;
   LINE_API_URL: string;
+  LINE_LABEL_LIMIT: number;
   ZALO_APP_ID?: string | undefined;
   ZALO_APP_SECRET?: string | undefined;
   ZALO_OA_SECRET_KEY?: string | undefined;
@@ -81,6 +82,7 @@ export function createChannelAdapters(c: ChannelConfig, deps: ChannelDeps): Chan
         channelSecret: c.LINE_CHANNEL_SECRET as string,
         channelAccessToken: c.LINE_CHANNEL_ACCESS_TOKEN as string,
         apiUrl: c.LINE_API_URL,
+        labelLimit: c.LINE_LABEL_LIMIT,
       }),
     );
   }

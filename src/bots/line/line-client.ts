@@ -1,0 +1,139 @@
+import { createHash } from 'node:crypto';
+import { HTTPFetchError, messagingApi } from '@line/bot-sdk';
+import {
+  PlatformError,
+  type PlatformRefusal,
+  PlatformUnreachableError,
+} from '../../core/errors.js';
+import { retryAfterSeconds } from '../http.js';
+
+/**
+ * The three LINE calls the adapter makes, through the official SDK's
+ * `MessagingApiClient` (reference §3.1: `baseURL` is where tests put the fake),
+ * with LINE's answers turned into our errors.
+ *
+ * @line/bot-sdk is pinned to exactly 11.0.0 in package.json: 11.0.1 and later
+ * declare `"node": ">=22"` (reference §3.1, SDK PR #1600) and this service runs
+ * on Node 20. Move to a newer SDK only together with Node 22.
+ */
+
+export interface LineClientSettings {
+  channelAccessToken: string;
+  apiUrl: string;
+  /** Longest wait for one call; the SDK's fetch has no timeout of its own. */
+  timeoutMs: number;
+}
+
+export type LineMessage = messagingApi.Message;
+
+export interface LineClient {
+  reply(replyToken: string, messages: LineMessage[]): Promise<void>;
+  /** A push; `retryKey` makes a repeated push of the same message a 409 instead of a second copy. */
+  push(to: string, messages: LineMessage[], retryKey: string): Promise<void>;
+  loading(chatId: string, seconds: number): Promise<void>;
+}
+
+export function createLineClient(s: LineClientSettings): LineClient {
+  const api = new messagingApi.MessagingApiClient({
+    channelAccessToken: s.channelAccessToken,
+    baseURL: s.apiUrl,
+  });
+  return {
+    async reply(replyToken, messages) {
+      await call(s.timeoutMs, () => api.replyMessage({ replyToken, messages }));
+    },
+    async push(to, messages, retryKey) {
+      try {
+        await call(s.timeoutMs, () => api.pushMessage({ to, messages }, retryKey));
+      } catch (error) {
+        // §3.5: 409 means a request with this retry key was already accepted: it was sent.
+        if (error instanceof PlatformError && error.status === 409) return;
+        throw error;
+      }
+    },
+    async loading(chatId, seconds) {
+      await call(s.timeoutMs, () => api.showLoadingAnimation({ chatId, loadingSeconds: seconds }));
+    },
+  };
+}
+
+/**
+ * Runs one SDK call. An HTTP answer becomes `PlatformError`; anything else
+ * (refused connection, reset, timeout) is `PlatformUnreachableError`, which
+ * the outbox always retries. The SDK takes no abort signal, so a slow call is
+ * abandoned rather than cancelled; a push retried after that is still
+ * deduplicated by its retry key.
+ */
+async function call(timeoutMs: number, fn: () => Promise<unknown>): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const request = fn();
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer in ${timeoutMs} ms`)), timeoutMs);
+  });
+  request.catch(() => undefined); // an abandoned call must not become an unhandled rejection
+  try {
+    await Promise.race([request, timeout]);
+  } catch (cause) {
+    if (cause instanceof HTTPFetchError) throw lineError(cause);
+    throw new PlatformUnreachableError('line', { cause });
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * LINE errors are 4xx/5xx with `{message, details}` (reference §5): 429 (rate
+ * limit) and 5xx are retried (Retry-After honoured), 401/403
+ * are our credentials, 400 a message LINE will never take (or a spent reply
+ * token, which the adapter answers with a push).
+ */
+export function lineError(e: HTTPFetchError): PlatformError {
+  const { status } = e;
+  let reason: PlatformRefusal = 'other';
+  let retryable = false;
+  const message = errorMessage(e.body);
+  if (status === 429) {
+    reason = 'rate_limited';
+    // The monthly message allowance (§3.5) does not come back within the outbox's
+    // 24 hours: say so to the counsellor now instead of retrying all day. The wording
+    // is UNCONFIRMED against a real account; if it differs, this is retried (safe).
+    retryable = !/monthly limit/i.test(message ?? '');
+  } else if (status >= 500) {
+    reason = 'server';
+    retryable = true;
+  } else if (status === 401 || status === 403) reason = 'auth';
+  else if (status === 400) reason = 'invalid';
+  return new PlatformError(
+    'line',
+    status,
+    reason,
+    message ?? String(status),
+    retryable,
+    e.headers ? retryAfterSeconds(e.headers) : undefined,
+  );
+}
+
+/** LINE's own error text ("Invalid reply token"): fixed wording, never the person's message. */
+function errorMessage(body: string): string | undefined {
+  try {
+    const message = (JSON.parse(body) as { message?: unknown }).message;
+    return typeof message === 'string' ? message.slice(0, 120) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The X-Line-Retry-Key for an outbox item: a UUID (hex, 8-4-4-4-12, as LINE
+ * requires) made from a SHA-256 of the item's key, so every retry of the same
+ * item carries the same key. Version 8 ("custom", RFC 9562) with the RFC
+ * variant bits: LINE accepts a UUID "generated by any method" (SDK docs on
+ * `pushMessage`).
+ */
+export function retryKeyFor(key: string): string {
+  const b = createHash('sha256').update(`line-retry:${key}`).digest().subarray(0, 16);
+  b[6] = ((b[6] ?? 0) & 0x0f) | 0x80;
+  b[8] = ((b[8] ?? 0) & 0x3f) | 0x80;
+  const hex = b.toString('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
