@@ -178,7 +178,7 @@ async function main() {
     await new Promise((r) => setTimeout(r, 600));
     for (const m of platform.shown().slice(seen)) {
       console.log(`\n${m.text}`);
-      m.choices.forEach((c, i) => console.log(`  ${i + 1}. ${c.label}`));
+      for (const [i, c] of m.choices.entries()) console.log(`  ${i + 1}. ${c.label}`);
       if (m.choices.length) choices = m.choices;
     }
     seen = platform.shown().length;
