@@ -1,8 +1,9 @@
 /**
  * The process under load in bench/messenger-intake.ts, so that the load
  * generator and the Messenger fake do not share its CPU: either the real
- * service (`service`) or a bare express server that only checks the signature
- * (`bare`). Settings come from the environment; it reports its URL over IPC.
+ * service (`service`), a bare express server that only checks the signature
+ * (`bare`), or the Messenger fake's Graph API (`graph`), which reports every
+ * send it accepts. Settings come from the environment; each reports its URL over IPC.
  */
 import { createHmac } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -14,10 +15,26 @@ import { loadConfig } from '../src/config.js';
 import { loadContent } from '../src/load-content.js';
 import { startServer } from '../src/server/start-server.js';
 import { createSqliteStore } from '../src/store/sqlite/sqlite-store.js';
+import { type MessengerSend, startMessengerFake } from '../test/fakes/messenger-fake.js';
 
-const send = (message: unknown) => process.send?.(message);
+const send = (message: unknown) => {
+  if (process.connected) process.send?.(message);
+};
 
-if (process.argv[2] === 'bare') {
+if (process.argv[2] === 'graph') {
+  // The Messenger fake's Graph API on its own, reporting each accepted send by PSID.
+  const fake = await startMessengerFake();
+  const senders = Number(process.env.SENDERS ?? 200);
+  for (let i = 0; i < senders; i++) fake.setLastUserMessage(`psid-${i}`, Date.now());
+  const push = fake.sent.push.bind(fake.sent);
+  fake.sent.push = (...items: MessengerSend[]) => {
+    for (const item of items) send(item.psid);
+    return push(...items);
+  };
+  send({ url: fake.url, graphVersion: fake.graphVersion, rejected: 0 });
+  setInterval(() => send({ rejected: fake.rejected.length }), 1000).unref();
+  process.on('disconnect', () => void fake.close());
+} else if (process.argv[2] === 'bare') {
   const secret = process.env.MESSENGER_APP_SECRET ?? '';
   const app = express();
   app.post('/webhooks/messenger', express.raw({ type: () => true }), (req, res) => {
