@@ -14,10 +14,32 @@ import { mongoMissing, mongoUri } from '../support/mongo.js';
 const SECRET = 'em tên Hoa, đang bị giữ ở xưởng may số 7';
 const REPLY = { text: 'Mình lo cho bạn', title: 'Đang gặp nguy hiểm' };
 
-/** A message from the person and a reply, the text that must never be readable at rest. */
+const NOTE = 'Hẹn gọi lại mẹ của bạn ấy';
+
+/**
+ * A message from the person, a reply, the words that raised the ticket and
+ * the counsellor's note: text that must never be readable at rest.
+ */
 async function writeSecret(store: Store, conversationId: string) {
   await store.appendMessage({ conversationId, direction: 'in', text: SECRET });
   await store.appendMessage({ conversationId, direction: 'out', text: REPLY.text, reply: REPLY });
+  const { ticket } = await store.openTicket({
+    conversationId,
+    channel: 'web',
+    locale: 'vi',
+    level: 'emergency',
+    reason: 'triage',
+    signals: [{ id: 'confined', level: 'emergency', label: 'Bị giam giữ', words: SECRET }],
+  });
+  await store.claimTicket(ticket.id, 'counsellor-1');
+  await store.closeTicket(ticket.id, 'counsellor-1', {
+    kind: 'counselling',
+    detail: 'psychological',
+    notes: NOTE,
+  });
+  const read = await store.getTicket(ticket.id);
+  expect(read?.signals[0]?.words).toBe(SECRET);
+  expect(read?.outcome?.notes).toBe(NOTE);
 }
 
 describe('message text at rest', () => {
@@ -55,6 +77,7 @@ describe('message text at rest', () => {
         'Mình lo cho bạn',
         'Cty Bí Mật',
         'Đang gặp nguy hiểm',
+        'gọi lại mẹ',
       ])
         expect(raw).not.toContain(plain);
 
@@ -94,9 +117,12 @@ describe('message text at rest', () => {
     expect((await store.listMessages(c.id)).map((m) => m.text)).toEqual([SECRET, REPLY.text]);
     await store.close();
     const client = await MongoClient.connect(url.toString());
-    const docs = JSON.stringify(await client.db().collection('messages').find({}).toArray());
-    expect(docs).not.toContain('Hoa');
-    expect(docs).not.toContain('Mình lo cho bạn');
+    for (const name of ['messages', 'tickets']) {
+      const docs = JSON.stringify(await client.db().collection(name).find({}).toArray());
+      expect(docs).not.toContain('Hoa');
+      expect(docs).not.toContain('Mình lo cho bạn');
+      expect(docs).not.toContain('gọi lại mẹ');
+    }
     await client.db().dropDatabase();
     await client.close();
   });

@@ -1,15 +1,22 @@
 import { randomUUID } from 'node:crypto';
 import type { Db } from 'mongodb';
-import type { AuditEntry, CannedReply, Counsellor, Ticket } from '../../core/handoff-types.js';
+import type {
+  AuditEntry,
+  CannedReply,
+  Counsellor,
+  Ticket,
+  TicketOutcome,
+} from '../../core/handoff-types.js';
 import type { Urgency } from '../../core/types.js';
 import type { CounsellorStore, TicketStore } from '../handoff-store.js';
+import { noCipher, type TextCipher } from '../text-cipher.js';
 import { isDuplicate, nextSeq } from './mongo-store.js';
 
 /** `round` counts how often the ticket went back to the queue: each queued period has one claim. */
 type TicketDoc = Omit<Ticket, 'id'> & { _id: string; alertedAt?: Date; round?: number };
 type CounsellorDoc = Omit<Counsellor, 'id'> & { _id: string };
 const RANK: Record<Urgency, number> = { none: 0, urgent: 1, emergency: 2 };
-const toTicket = ({ _id, alertedAt: _, round: __, ...t }: TicketDoc): Ticket => ({ id: _id, ...t });
+const shape = ({ _id, alertedAt: _, round: __, ...t }: TicketDoc): Ticket => ({ id: _id, ...t });
 const toCounsellor = ({ _id, ...c }: CounsellorDoc): Counsellor => ({ id: _id, ...c });
 
 function merge(a: Ticket['signals'], b: Ticket['signals']): Ticket['signals'] {
@@ -25,7 +32,25 @@ function merge(a: Ticket['signals'], b: Ticket['signals']): Ticket['signals'] {
  * ticket per conversation (`open_tickets`), one owner per queued period of a
  * ticket (`ticket_claims`), one alert per ticket (`ticket_alerts`).
  */
-export async function mongoHandoffStore(db: Db): Promise<TicketStore & CounsellorStore> {
+export async function mongoHandoffStore(
+  db: Db,
+  cipher: TextCipher = noCipher,
+): Promise<TicketStore & CounsellorStore> {
+  // Signal words are the person's own words, notes the counsellor's: sealed like message text.
+  const seal = (signals: Ticket['signals']) =>
+    signals.map((x) => ({ ...x, words: cipher.seal(x.words) }));
+  const sealNotes = (o: TicketOutcome): TicketOutcome =>
+    o.notes ? { ...o, notes: cipher.seal(o.notes) } : o;
+  const toTicket = (doc: TicketDoc): Ticket => {
+    const t = shape(doc);
+    return {
+      ...t,
+      signals: t.signals.map((x) => ({ ...x, words: cipher.open(x.words) })),
+      ...(t.outcome?.notes
+        ? { outcome: { ...t.outcome, notes: cipher.open(t.outcome.notes) } }
+        : {}),
+    };
+  };
   const tickets = db.collection<TicketDoc>('tickets');
   const open = db.collection<{ _id: string; ticketId: string }>('open_tickets');
   const claims = db.collection<{ _id: string; ownerId: string; at: Date }>('ticket_claims');
@@ -47,7 +72,7 @@ export async function mongoHandoffStore(db: Db): Promise<TicketStore & Counsello
     signals: Ticket['signals'],
   ): Promise<TicketDoc> {
     const next = RANK[level] > RANK[t.level] ? level : t.level;
-    const merged = merge(t.signals, signals);
+    const merged = merge(t.signals, seal(signals));
     await tickets.updateOne({ _id: t._id }, { $set: { level: next, signals: merged } });
     return { ...t, level: next, signals: merged };
   }
@@ -80,7 +105,13 @@ export async function mongoHandoffStore(db: Db): Promise<TicketStore & Counsello
         }
         throw new Error(`open ticket of conversation ${input.conversationId} not found`);
       }
-      const doc: TicketDoc = { _id: id, ...input, status: 'queued', openedAt: new Date() };
+      const doc: TicketDoc = {
+        _id: id,
+        ...input,
+        signals: seal(input.signals),
+        status: 'queued',
+        openedAt: new Date(),
+      };
       await tickets.insertOne(doc);
       return { ticket: toTicket(doc), created: true };
     },
@@ -142,7 +173,7 @@ export async function mongoHandoffStore(db: Db): Promise<TicketStore & Counsello
     },
     async closeTicket(id, counsellorId, outcome, anyOwner = false) {
       const t = await tickets.findOneAndUpdate(byOwner(id, 'claimed', counsellorId, anyOwner), {
-        $set: { status: 'closed', closedAt: new Date(), outcome },
+        $set: { status: 'closed', closedAt: new Date(), outcome: sealNotes(outcome) },
       });
       await closeOpen(t);
       return t !== null;
@@ -163,11 +194,11 @@ export async function mongoHandoffStore(db: Db): Promise<TicketStore & Counsello
           $set: {
             status: 'closed',
             closedAt: new Date(),
-            outcome: {
+            outcome: sealNotes({
               kind: 'information',
               detail: 'none',
               notes: 'withdrawn by the person while waiting',
-            },
+            }),
           },
         },
       );

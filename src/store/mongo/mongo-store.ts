@@ -83,7 +83,7 @@ export async function createMongoStore(
   }
 
   return {
-    ...(await mongoHandoffStore(db)),
+    ...(await mongoHandoffStore(db, cipher)),
     ...(await mongoReports(db)),
     ...(await mongoOutbox(db, cipher)),
     async openConversation(channel, userId, locale) {

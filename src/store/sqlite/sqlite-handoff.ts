@@ -3,6 +3,7 @@ import type Database from 'better-sqlite3';
 import type { Counsellor, Ticket } from '../../core/handoff-types.js';
 import type { Urgency } from '../../core/types.js';
 import type { CounsellorStore, TicketStore } from '../handoff-store.js';
+import { noCipher, type TextCipher } from '../text-cipher.js';
 
 interface TicketRow {
   id: string;
@@ -33,21 +34,22 @@ interface CounsellorRow {
 
 const RANK: Record<Urgency, number> = { none: 0, urgent: 1, emergency: 2 };
 
-function toTicket(r: TicketRow): Ticket {
+/** Signal words (the person's own words) and counsellor notes are sealed like message text. */
+function toTicket(r: TicketRow, cipher: TextCipher): Ticket {
   return {
     id: r.id,
     conversationId: r.conversation_id,
     channel: r.channel,
     locale: r.locale,
     level: r.level,
-    signals: JSON.parse(r.signals),
+    signals: JSON.parse(cipher.open(r.signals)),
     reason: r.reason,
     status: r.status,
     ...(r.owner_id ? { ownerId: r.owner_id } : {}),
     openedAt: new Date(r.opened_at),
     ...(r.claimed_at ? { claimedAt: new Date(r.claimed_at) } : {}),
     ...(r.closed_at ? { closedAt: new Date(r.closed_at) } : {}),
-    ...(r.outcome ? { outcome: JSON.parse(r.outcome) } : {}),
+    ...(r.outcome ? { outcome: JSON.parse(cipher.open(r.outcome)) } : {}),
   };
 }
 
@@ -71,7 +73,10 @@ function mergeSignals(a: Ticket['signals'], b: Ticket['signals']): Ticket['signa
 }
 
 /** Tickets, counsellors, sessions and audit on the same SQLite database. */
-export function sqliteHandoffStore(db: Database.Database): TicketStore & CounsellorStore {
+export function sqliteHandoffStore(
+  db: Database.Database,
+  cipher: TextCipher = noCipher,
+): TicketStore & CounsellorStore {
   const getTicketRow = (id: string) =>
     db.prepare('SELECT * FROM tickets WHERE id = ?').get(id) as TicketRow | undefined;
   const openRowFor = (conversationId: string) =>
@@ -82,7 +87,9 @@ export function sqliteHandoffStore(db: Database.Database): TicketStore & Counsel
 
   function raise(row: TicketRow, level: Urgency, signals: Ticket['signals']): TicketRow {
     const next = RANK[level] > RANK[row.level] ? level : row.level;
-    const merged = JSON.stringify(mergeSignals(JSON.parse(row.signals), signals));
+    const merged = cipher.seal(
+      JSON.stringify(mergeSignals(JSON.parse(cipher.open(row.signals)), signals)),
+    );
     db.prepare('UPDATE tickets SET level = ?, signals = ? WHERE id = ?').run(next, merged, row.id);
     return { ...row, level: next, signals: merged };
   }
@@ -90,14 +97,17 @@ export function sqliteHandoffStore(db: Database.Database): TicketStore & Counsel
   const open = db.transaction((input: Parameters<TicketStore['openTicket']>[0]) => {
     const existing = openRowFor(input.conversationId);
     if (existing)
-      return { ticket: toTicket(raise(existing, input.level, input.signals)), created: false };
+      return {
+        ticket: toTicket(raise(existing, input.level, input.signals), cipher),
+        created: false,
+      };
     const row: TicketRow = {
       id: randomUUID(),
       conversation_id: input.conversationId,
       channel: input.channel,
       locale: input.locale,
       level: input.level,
-      signals: JSON.stringify(input.signals),
+      signals: cipher.seal(JSON.stringify(input.signals)),
       reason: input.reason,
       status: 'queued',
       owner_id: null,
@@ -110,7 +120,7 @@ export function sqliteHandoffStore(db: Database.Database): TicketStore & Counsel
       `INSERT INTO tickets (id, conversation_id, channel, locale, level, signals, reason, status, opened_at)
        VALUES (@id, @conversation_id, @channel, @locale, @level, @signals, @reason, @status, @opened_at)`,
     ).run(row);
-    return { ticket: toTicket(row), created: true };
+    return { ticket: toTicket(row, cipher), created: true };
   });
 
   return {
@@ -119,16 +129,16 @@ export function sqliteHandoffStore(db: Database.Database): TicketStore & Counsel
     },
     async getTicket(id) {
       const r = getTicketRow(id);
-      return r ? toTicket(r) : undefined;
+      return r ? toTicket(r, cipher) : undefined;
     },
     async openTicketFor(conversationId) {
       const r = openRowFor(conversationId);
-      return r ? toTicket(r) : undefined;
+      return r ? toTicket(r, cipher) : undefined;
     },
     async listOpenTickets() {
       return (
         db.prepare("SELECT * FROM tickets WHERE status != 'closed'").all() as TicketRow[]
-      ).map(toTicket);
+      ).map((r) => toTicket(r, cipher));
     },
     async claimTicket(id, counsellorId) {
       return changed(
@@ -161,7 +171,7 @@ export function sqliteHandoffStore(db: Database.Database): TicketStore & Counsel
         `UPDATE tickets SET status = 'closed', closed_at = ?, outcome = ?
          WHERE id = ? AND status = 'claimed' AND (owner_id = ? OR ?)`,
         Date.now(),
-        JSON.stringify(outcome),
+        cipher.seal(JSON.stringify(outcome)),
         id,
         counsellorId,
         anyOwner ? 1 : 0,
@@ -172,7 +182,7 @@ export function sqliteHandoffStore(db: Database.Database): TicketStore & Counsel
         db
           .prepare('SELECT * FROM tickets WHERE opened_at >= ? ORDER BY opened_at')
           .all(since.getTime()) as TicketRow[]
-      ).map(toTicket);
+      ).map((r) => toTicket(r, cipher));
     },
     async markTicketAlerted(id) {
       return changed(
@@ -190,13 +200,13 @@ export function sqliteHandoffStore(db: Database.Database): TicketStore & Counsel
       return changed(
         "UPDATE tickets SET status = 'closed', closed_at = ?, outcome = ? WHERE id = ? AND status = 'queued'",
         Date.now(),
-        JSON.stringify(outcome),
+        cipher.seal(JSON.stringify(outcome)),
         id,
       );
     },
     async raiseTicket(id, level, signals) {
       const r = getTicketRow(id);
-      return r ? toTicket(raise(r, level, signals)) : undefined;
+      return r ? toTicket(raise(r, level, signals), cipher) : undefined;
     },
 
     async createCounsellor(c) {

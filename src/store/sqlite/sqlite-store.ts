@@ -124,7 +124,7 @@ export function createSqliteStore(filename: string, options: { cipher?: TextCiph
   }
 
   return {
-    ...sqliteHandoffStore(db),
+    ...sqliteHandoffStore(db, cipher),
     ...sqliteReports(db),
     ...sqliteOutbox(db, cipher),
     async openConversation(channel: string, userId: string, locale: Locale) {
