@@ -3,10 +3,17 @@ import { z } from 'zod';
 import type { Store } from '../store/store.js';
 import type { ConsoleAuth } from './console-auth.js';
 import { body, fail, requireAuth, requireRole, who } from './console-http.js';
-import { overdue, type QueueSettings } from './queue.js';
+import { overdue, type QueueSettings, unservedLanguages } from './queue.js';
 
 /** The referral directory as the console searches it (given by the composition root). */
 export type DirectorySearch = (q: { province?: string; need?: string; locale: string }) => unknown;
+
+const languagesSchema = z.object({
+  languages: z
+    .array(z.string().regex(/^[a-z]{2,3}$/, 'a language code such as vi, en, km, hmn'))
+    .min(1)
+    .max(20),
+});
 
 const cannedSchema = z.object({
   locale: z.string().regex(/^[a-z]{2,3}$/),
@@ -24,6 +31,8 @@ export function createTeamApi(deps: {
   auth: ConsoleAuth;
   settings: QueueSettings;
   directory?: DirectorySearch;
+  /** The languages that have content, each under its own name (given by the composition root). */
+  locales?: { code: string; name: string }[];
   now?: () => Date;
 }): Router {
   const { store, settings } = deps;
@@ -36,6 +45,22 @@ export function createTeamApi(deps: {
     res.json({
       counsellors: all.map(({ passwordHash: _, ...c }) => c),
     });
+  });
+
+  /** The languages a counsellor speaks: their own, or anyone's for a supervisor. */
+  router.put('/counsellors/:id/languages', body(languagesSchema), async (req, res) => {
+    const me = who(req);
+    const id = String(req.params.id);
+    if (me.role === 'counsellor' && me.id !== id)
+      return fail(res, 403, 'forbidden', 'only a supervisor may change a colleague’s languages');
+    if (!(await store.getCounsellor(id))) return fail(res, 404, 'not_found', 'no such counsellor');
+    const languages = [...new Set<string>(req.body.languages)];
+    await store.setLanguages(id, languages);
+    res.json({ languages });
+  });
+
+  router.get('/locales', (_req, res) => {
+    res.json({ locales: deps.locales ?? [] });
   });
 
   router.get('/canned', async (_req, res) => {
@@ -105,7 +130,8 @@ export function createTeamApi(deps: {
   });
 
   /**
-   * Who is online, chats in progress, tickets past their target, and today's
+   * Who is online, chats in progress, tickets past their target, languages
+   * people wait in that nobody online speaks, and today's
    * share of emergencies taken within the target (Crisis Text Line's bar: 94%
    * of high-risk texters within 5 minutes).
    */
@@ -118,13 +144,14 @@ export function createTeamApi(deps: {
       (t) => t.level === 'emergency',
     );
     const target = settings.targetSeconds.emergency * 1000;
+    const online = (await store.listCounsellors()).filter((c) => c.available);
     const inTime = today.filter(
       (t) => t.claimedAt && t.claimedAt.getTime() - t.openedAt.getTime() <= target,
     );
     res.json({
-      online: (await store.listCounsellors())
-        .filter((c) => c.available)
-        .map((c) => ({ id: c.id, displayName: c.displayName, languages: c.languages })),
+      online: online.map((c) => ({ id: c.id, displayName: c.displayName, languages: c.languages })),
+      /** Languages people wait in while nobody online speaks them. */
+      unservedLanguages: unservedLanguages(open, online),
       inProgress: open.filter((t) => t.status === 'claimed').length,
       waiting: open.filter((t) => t.status === 'queued').length,
       overdue: overdue(open, at, settings).map((t) => ({

@@ -7,6 +7,7 @@ import type { OpeningHours } from './opening-hours.js';
 import {
   DEFAULT_QUEUE_SETTINGS,
   expectedWaitMinutes,
+  helpNextOrder,
   orderQueue,
   type QueueSettings,
 } from './queue.js';
@@ -160,9 +161,15 @@ export function createHandoff(o: HandoffOptions) {
       return result;
     },
 
-    /** "Help next": the top of the queue, or the next one if someone else was faster. */
+    /**
+     * "Help next": the top of the queue, preferring the counsellor's languages
+     * (never over an emergency), or the next one if someone else was faster.
+     */
     async claimNext(counsellor: Counsellor): Promise<ActionResult> {
-      for (const ticket of orderQueue(await store.listOpenTickets(), now(), settings)) {
+      const at = now();
+      const queue = orderQueue(await store.listOpenTickets(), at, settings);
+      const online = (await store.listCounsellors()).filter((c) => c.available);
+      for (const ticket of helpNextOrder(queue, counsellor, online, at, settings)) {
         if (await store.claimTicket(ticket.id, counsellor.id)) {
           const claimed = (await store.getTicket(ticket.id)) as Ticket;
           await joined(claimed, counsellor);

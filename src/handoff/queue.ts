@@ -1,4 +1,4 @@
-import type { Ticket } from '../core/handoff-types.js';
+import type { Counsellor, Ticket } from '../core/handoff-types.js';
 import type { Urgency } from '../core/types.js';
 
 const RANK: Record<Urgency, number> = { none: 0, urgent: 1, emergency: 2 };
@@ -56,4 +56,57 @@ export function expectedWaitMinutes(
   minutesPerTicket = 10,
 ): number {
   return Math.max(1, Math.ceil((position * minutesPerTicket) / Math.max(1, online)));
+}
+
+type Speaker = Pick<Counsellor, 'id' | 'languages'>;
+
+/**
+ * The order in which "help next" offers tickets to one counsellor: the queue
+ * order, except that a ticket in a language they do not speak steps behind
+ * the ones they do, while a colleague online speaks it. Never an emergency
+ * (it is taken by whoever is free, in any language), never a ticket already
+ * past its target, and never a ticket that nobody online speaks (waiting for
+ * a speaker who is not there would only make it wait longer).
+ */
+export function helpNextOrder(
+  queue: Ticket[],
+  counsellor: Speaker,
+  online: Speaker[],
+  now: Date,
+  s: QueueSettings = DEFAULT_QUEUE_SETTINGS,
+): Ticket[] {
+  // No languages on the profile: no preference, the plain queue order.
+  if (counsellor.languages.length === 0) return queue;
+  const late = new Set(overdue(queue, now, s).map((t) => t.id));
+  const colleagueSpeaks = (locale: string) =>
+    online.some((c) => c.id !== counsellor.id && c.languages.includes(locale));
+  const later = (t: Ticket) =>
+    t.level !== 'emergency' &&
+    !late.has(t.id) &&
+    !counsellor.languages.includes(t.locale) &&
+    colleagueSpeaks(t.locale);
+  return [...queue.filter((t) => !later(t)), ...queue.filter(later)];
+}
+
+/** A language people wait in while no counsellor online speaks it. */
+export interface UnservedLanguage {
+  locale: string;
+  waiting: number;
+  emergencies: number;
+}
+
+/** For supervisors: the languages of queued tickets that nobody online speaks, most waiting first. */
+export function unservedLanguages(tickets: Ticket[], online: Speaker[]): UnservedLanguage[] {
+  const spoken = new Set(online.flatMap((c) => c.languages));
+  const byLocale = new Map<string, UnservedLanguage>();
+  for (const t of tickets) {
+    if (t.status !== 'queued' || spoken.has(t.locale)) continue;
+    const entry = byLocale.get(t.locale) ?? { locale: t.locale, waiting: 0, emergencies: 0 };
+    entry.waiting++;
+    if (t.level === 'emergency') entry.emergencies++;
+    byLocale.set(t.locale, entry);
+  }
+  return [...byLocale.values()].sort(
+    (a, b) => b.emergencies - a.emergencies || b.waiting - a.waiting,
+  );
 }

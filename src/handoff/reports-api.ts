@@ -58,9 +58,13 @@ export function createReportsApi(deps: { store: Store; auth: ConsoleAuth }): Rou
   router.get('/reports', async (req, res) => {
     const p = period(req, res);
     if (!p) return;
+    // One query per kind of event for every table: fast even where the server scans.
+    const byKind = {
+      turn: await store.countAllEvents({ ...p, kind: 'turn' }),
+      ticket: await store.countAllEvents({ ...p, kind: 'ticket' }),
+    };
     const tables: Record<string, { key: string; count: number }[]> = {};
-    for (const [name, t] of Object.entries(TABLES))
-      tables[name] = await store.countEvents({ ...p, kind: t.kind }, t.field);
+    for (const [name, t] of Object.entries(TABLES)) tables[name] = byKind[t.kind][t.field] ?? [];
     const waits = (await store.waitTimes({ ...p, kind: 'ticket' })).sort((a, b) => a - b);
     res.json({
       from: p.from,

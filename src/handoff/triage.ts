@@ -6,6 +6,7 @@ import { ContentError } from '../core/errors.js';
 import type { TeencodeDictionary } from '../core/text/normalize.js';
 import { compilePhrases } from '../core/text/phrases.js';
 import type { Urgency } from '../core/types.js';
+import { withLocalePhrases } from './triage-locales.js';
 
 /** One reason a message was raised, in words a counsellor can read. */
 export interface TriageSignal {
@@ -44,6 +45,8 @@ const triageSchema = z.object({
   /** News, school work, films, long-past events, jokes: no alarm. */
   distance: phrases,
   abroad: phrases,
+  /** Languages these shared phrases are written in; another adds its own in triage/<locale>.yaml. */
+  locales: z.array(z.string()).default([]),
 });
 
 export interface Triage {
@@ -70,7 +73,7 @@ export function loadTriage(contentDir: string, dict: TeencodeDictionary): Triage
       parsed.error.issues.map((i) => `triage.yaml: field "${i.path.join('.')}" ${i.message}`),
     );
   }
-  const spec = parsed.data;
+  const spec = withLocalePhrases(parsed.data, contentDir);
   const signals = spec.signals.map((s) => ({
     ...s,
     matcher: compilePhrases(s.phrases, dict),

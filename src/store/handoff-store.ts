@@ -55,6 +55,8 @@ export interface CounsellorStore {
   findCounsellor(username: string): Promise<Counsellor | undefined>;
   listCounsellors(): Promise<Counsellor[]>;
   setAvailability(id: string, available: boolean): Promise<void>;
+  /** The languages a counsellor speaks ("help next" prefers tickets in them). */
+  setLanguages(id: string, languages: Locale[]): Promise<void>;
   /** Sessions are stored by the hash of their token, never the token itself. */
   createSession(session: CounsellorSession): Promise<void>;
   getSession(tokenHash: string): Promise<CounsellorSession | undefined>;

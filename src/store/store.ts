@@ -110,6 +110,11 @@ export interface Store extends TicketStore, CounsellorStore, OutboxStore {
   recordEvent(event: ReportEvent): Promise<void>;
   /** Counts of events by one field, in a period. */
   countEvents(query: ReportQuery, field: ReportField): Promise<{ key: string; count: number }[]>;
+  /**
+   * Counts of events by every field at once, keyed by field: one query, so a
+   * whole report stays fast on servers that scan rather than use indexes.
+   */
+  countAllEvents(query: ReportQuery): Promise<Record<string, { key: string; count: number }[]>>;
   /** The wait times of closed tickets in a period, for percentiles. */
   waitTimes(query: ReportQuery): Promise<number[]>;
 

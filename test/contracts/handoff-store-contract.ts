@@ -168,6 +168,8 @@ export function runHandoffStoreContract(name: string, make: StoreFactory): void 
         available: true,
         languages: ['vi', 'hmn'],
       });
+      await f.store.setLanguages(c.id, ['vi', 'km']);
+      expect((await f.store.getCounsellor(c.id))?.languages).toEqual(['vi', 'km']);
       const expiresAt = new Date(Date.now() + 60_000);
       await f.store.createSession({ token: 'hash1', counsellorId: c.id, expiresAt });
       expect((await f.store.getSession('hash1'))?.expiresAt.getTime()).toBe(expiresAt.getTime());

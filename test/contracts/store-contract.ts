@@ -202,6 +202,11 @@ export function runStoreContract(name: string, make: StoreFactory): void {
         { key: 'answer', count: 2 },
         { key: 'fallback', count: 1 },
       ]);
+      // Every field at once, in one query, gives the same tables.
+      const all = await f.store.countAllEvents(q);
+      expect(all.topic).toEqual(await f.store.countEvents(q, 'topic'));
+      expect(all.intent).toEqual(await f.store.countEvents(q, 'intent'));
+      expect(Object.keys(all).length).toBeGreaterThan(2);
       const tickets = { from: day(1), to: day(10), kind: 'ticket' as const };
       expect(
         (await f.store.countEvents(tickets, 'outcome')).map((r) => r.count).reduce((a, b) => a + b),

@@ -28,7 +28,7 @@ async function writeSecret(store: Store, conversationId: string) {
     channel: 'web',
     locale: 'vi',
     level: 'emergency',
-    reason: 'triage',
+    reason: 'emergency',
     signals: [{ id: 'confined', level: 'emergency', label: 'Bị giam giữ', words: SECRET }],
   });
   await store.claimTicket(ticket.id, 'counsellor-1');

@@ -234,6 +234,9 @@ export async function mongoHandoffStore(
     async setAvailability(id, available) {
       await counsellors.updateOne({ _id: id }, { $set: { available } });
     },
+    async setLanguages(id, languages) {
+      await counsellors.updateOne({ _id: id }, { $set: { languages } });
+    },
     async createSession(s) {
       await sessions.insertOne({
         _id: s.token,

@@ -1,6 +1,6 @@
 import type { Db } from 'mongodb';
 import type { ReportEvent, ReportField, ReportQuery } from '../../core/report-types.js';
-import { countedKeys, dayOf } from '../report-counting.js';
+import { countedKeys, dayOf, sumByField } from '../report-counting.js';
 import type { Store } from '../store.js';
 
 interface CountDoc {
@@ -16,7 +16,7 @@ interface CountDoc {
 /** Report figures on MongoDB as daily counters per field (one bulk write per event). */
 export async function mongoReports(
   db: Db,
-): Promise<Pick<Store, 'recordEvent' | 'countEvents' | 'waitTimes'>> {
+): Promise<Pick<Store, 'recordEvent' | 'countEvents' | 'countAllEvents' | 'waitTimes'>> {
   const counts = db.collection<CountDoc>('report_counts');
   const waits = db.collection<{ at: Date; channel: string; kind: string; waitSeconds: number }>(
     'report_waits',
@@ -24,6 +24,22 @@ export async function mongoReports(
   await counts.createIndex({ kind: 1, field: 1, day: 1 });
   await waits.createIndex({ kind: 1, at: 1 });
   const match = (q: ReportQuery) => (q.channel ? { channel: q.channel } : {});
+  /**
+   * A plain filtered query summed here: every compatible server answers it,
+   * where FerretDB runs $group slowly (25 s for a year of counters).
+   */
+  async function sumCounts(q: ReportQuery, field?: ReportField) {
+    const cursor = counts.find(
+      {
+        kind: q.kind,
+        ...(field ? { field } : {}),
+        day: { $gte: dayOf(q.from), $lt: dayOf(q.to) },
+        ...match(q),
+      },
+      { projection: { field: 1, key: 1, count: 1 } },
+    );
+    return sumByField(await cursor.toArray());
+  }
   return {
     async recordEvent(e: ReportEvent) {
       const day = dayOf(e.at);
@@ -49,18 +65,9 @@ export async function mongoReports(
         });
     },
     async countEvents(q, field: ReportField) {
-      // A plain filtered query summed here: every compatible server answers it
-      // from the index, where FerretDB runs $group slowly (25 s for a year).
-      const totals = new Map<string, number>();
-      const cursor = counts.find(
-        { kind: q.kind, field, day: { $gte: dayOf(q.from), $lt: dayOf(q.to) }, ...match(q) },
-        { projection: { key: 1, count: 1 } },
-      );
-      for await (const c of cursor) totals.set(c.key, (totals.get(c.key) ?? 0) + c.count);
-      return [...totals.entries()]
-        .map(([key, count]) => ({ key, count }))
-        .sort((a, b) => b.count - a.count || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+      return (await sumCounts(q, field))[field] ?? [];
     },
+    countAllEvents: (q) => sumCounts(q),
     async waitTimes(q) {
       const rows = await waits
         .find({ kind: q.kind, at: { $gte: q.from, $lt: q.to }, ...match(q) })

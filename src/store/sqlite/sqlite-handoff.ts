@@ -246,6 +246,12 @@ export function sqliteHandoffStore(
     async setAvailability(id, available) {
       db.prepare('UPDATE counsellors SET available = ? WHERE id = ?').run(available ? 1 : 0, id);
     },
+    async setLanguages(id, languages) {
+      db.prepare('UPDATE counsellors SET languages = ? WHERE id = ?').run(
+        JSON.stringify(languages),
+        id,
+      );
+    },
     async createSession(s) {
       db.prepare(
         'INSERT INTO counsellor_sessions (token_hash, counsellor_id, expires_at) VALUES (?, ?, ?)',

@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { ReportEvent, ReportQuery } from '../../core/report-types.js';
-import { countedKeys, dayOf } from '../report-counting.js';
+import { countedKeys, dayOf, sumByField } from '../report-counting.js';
 import type { Store } from '../store.js';
 
 /**
@@ -10,7 +10,7 @@ import type { Store } from '../store.js';
  */
 export function sqliteReports(
   db: Database.Database,
-): Pick<Store, 'recordEvent' | 'countEvents' | 'waitTimes'> {
+): Pick<Store, 'recordEvent' | 'countEvents' | 'countAllEvents' | 'waitTimes'> {
   const bump = db.prepare(
     `INSERT INTO report_counts (day, kind, channel, field, key, count) VALUES (?, ?, ?, ?, ?, 1)
      ON CONFLICT (kind, field, day, channel, key) DO UPDATE SET count = count + 1`,
@@ -44,6 +44,21 @@ export function sqliteReports(
         key: string;
         count: number;
       }[];
+    },
+    async countAllEvents(q) {
+      const rows = db
+        .prepare(
+          `SELECT field, key, SUM(count) AS count FROM report_counts
+           WHERE kind = @kind AND day >= @from AND day < @to${channelClause(q)}
+           GROUP BY field, key`,
+        )
+        .all({
+          kind: q.kind,
+          from: dayOf(q.from),
+          to: dayOf(q.to),
+          ...(q.channel ? { channel: q.channel } : {}),
+        }) as { field: string; key: string; count: number }[];
+      return sumByField(rows);
     },
     async waitTimes(q) {
       return (
