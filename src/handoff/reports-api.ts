@@ -50,8 +50,27 @@ const percentile = (sorted: number[], p: number) =>
  * The figures the hotline publishes, for supervisors: every table for a period
  * and channel, the median and 90th-percentile wait to a counsellor, and CSV.
  */
-export function createReportsApi(deps: { store: Store; auth: ConsoleAuth }): Router {
+/** A readable name for a counted key (an article title, a province name), in a language. */
+export type ReportLabel = (field: ReportField, key: string, locale: string) => string | undefined;
+
+export function createReportsApi(deps: {
+  store: Store;
+  auth: ConsoleAuth;
+  label?: ReportLabel;
+}): Router {
   const { store } = deps;
+  const lang = (req: Request) =>
+    /^[a-z]{2,3}$/.test(String(req.query.lang)) ? String(req.query.lang) : 'vi';
+  /** Rows with their readable label where content has one (ids stay, for CSV and links). */
+  const labelled = (
+    field: ReportField,
+    rows: { key: string; count: number }[],
+    locale: string,
+  ): { key: string; count: number; label?: string }[] =>
+    rows.map((r) => {
+      const label = deps.label?.(field, r.key, locale);
+      return label ? { ...r, label } : r;
+    });
   const router = Router();
   router.use('/reports', requireAuth(deps.auth), requireRole('supervisor'));
 
@@ -63,8 +82,9 @@ export function createReportsApi(deps: { store: Store; auth: ConsoleAuth }): Rou
       turn: await store.countAllEvents({ ...p, kind: 'turn' }),
       ticket: await store.countAllEvents({ ...p, kind: 'ticket' }),
     };
-    const tables: Record<string, { key: string; count: number }[]> = {};
-    for (const [name, t] of Object.entries(TABLES)) tables[name] = byKind[t.kind][t.field] ?? [];
+    const tables: Record<string, { key: string; count: number; label?: string }[]> = {};
+    for (const [name, t] of Object.entries(TABLES))
+      tables[name] = labelled(t.field, byKind[t.kind][t.field] ?? [], lang(req));
     const waits = (await store.waitTimes({ ...p, kind: 'ticket' })).sort((a, b) => a - b);
     res.json({
       from: p.from,
@@ -90,11 +110,16 @@ export function createReportsApi(deps: { store: Store; auth: ConsoleAuth }): Rou
       );
     const p = period(req, res);
     if (!p) return;
-    const rows = await store.countEvents({ ...p, kind: t.kind }, t.field);
+    const rows = labelled(
+      t.field,
+      await store.countEvents({ ...p, kind: t.kind }, t.field),
+      lang(req),
+    );
     const quote = (s: string) => (/[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
     res.type('text/csv; charset=utf-8');
     res.set('Content-Disposition', `attachment; filename="${req.params.table}.csv"`);
-    res.send(`${t.field},count\n${rows.map((r) => `${quote(r.key)},${r.count}`).join('\n')}\n`);
+    const lines = rows.map((r) => `${quote(r.key)},${quote(r.label ?? r.key)},${r.count}`);
+    res.send(`${t.field},label,count\n${lines.join('\n')}\n`);
   });
   return router;
 }

@@ -5,7 +5,7 @@ import type { DestinationStream } from 'pino';
 import { Server } from 'socket.io';
 import type { ChannelState } from '../bots/channel.js';
 import { createChannelAdapters } from '../bots/registry.js';
-import { type Config, queueSettings } from '../config.js';
+import { type Config, llmSettings, queueSettings } from '../config.js';
 import type { Engine } from '../engine/engine.js';
 import { startQueueAlerts } from '../handoff/alerts.js';
 import { createConsoleApi } from '../handoff/console-api.js';
@@ -14,14 +14,14 @@ import { attachConsoleGateway } from '../handoff/console-gateway.js';
 import { createTeamApi } from '../handoff/console-team-api.js';
 import type { Handoff } from '../handoff/handoff.js';
 import { parseOpeningHours } from '../handoff/opening-hours.js';
-import { createReportsApi } from '../handoff/reports-api.js';
-import { assembleEngine, type Content } from '../load-content.js';
+import { createReportsApi, type ReportLabel } from '../handoff/reports-api.js';
+import { assembleEngine, type Content, createModel } from '../load-content.js';
 import type { Store } from '../store/store.js';
 import { createApp } from './app.js';
 import { wireChannels } from './channels.js';
 import { attachChatGateway } from './chat-gateway.js';
 import { createLogger, type Logger } from './logger.js';
-import { createMetrics } from './metrics.js';
+import { createMetrics, llmMeter } from './metrics.js';
 import { createOutboundRegistry } from './outbound.js';
 import { createOutbox } from './outbox.js';
 import { useRedisAdapter } from './redis-adapter.js';
@@ -48,6 +48,15 @@ function suggestFrom(knowledge: Content['knowledge']) {
 }
 
 const projectRoot = fileURLToPath(new URL('../../', import.meta.url));
+
+/** Report keys that content can name: topics by article title, provinces by name. */
+function reportLabel(content: Content): ReportLabel {
+  return (field, key, locale) => {
+    if (field === 'topic') return content.knowledge.article(key, locale)?.title;
+    if (field === 'province') return content.directory.provinces.find((p) => p.id === key)?.name;
+    return undefined;
+  };
+}
 
 /** Durable channel state (Zalo's tokens) in the store, shared by every instance. */
 function channelState(store: Store): ChannelState {
@@ -78,6 +87,11 @@ export async function startServer(
   const metrics = createMetrics();
   const { knowledge } = content;
   const outbound = createOutboundRegistry(logger);
+  // Off by default: then no model client exists and no request is ever made.
+  const model = await createModel(llmSettings(config), content, {
+    meter: llmMeter(metrics),
+    onProblem: (problem) => logger.warn(problem, 'language model not used for this turn'),
+  });
   const { engine, handoff, events } = assembleEngine({
     store,
     content,
@@ -85,6 +99,7 @@ export async function startServer(
     maxMessageChars: config.MAX_MESSAGE_CHARS,
     queueSettings: queueSettings(config),
     hours: parseOpeningHours(config.COUNSELLOR_HOURS, config.TIMEZONE),
+    ...(model ? { model } : {}),
   });
   // Messaging channels: each enabled adapter gets a webhook and sends through the outbox.
   const adapters = createChannelAdapters(config, { state: channelState(store) });
@@ -146,7 +161,10 @@ export async function startServer(
         path: '/api/console',
         router: createConsoleApi({ store, handoff, auth, suggest: suggestFrom(knowledge) }),
       },
-      { path: '/api/console', router: createReportsApi({ store, auth }) },
+      {
+        path: '/api/console',
+        router: createReportsApi({ store, auth, label: reportLabel(content) }),
+      },
       {
         path: '/api/console',
         router: createTeamApi({
@@ -154,6 +172,7 @@ export async function startServer(
           auth,
           settings: queueSettings(config),
           directory: (q) => content.directory.search(q),
+          locales: knowledge.locales.map((code) => ({ code, name: knowledge.languageName(code) })),
         }),
       },
     ],

@@ -190,6 +190,8 @@ describe.skipIf(browserMissing)('supervisor view in a real browser (Chromium)', 
     const overview = page.getByRole('region', { name: 'Tổng quan ca trực' });
     await overview.waitFor();
     expect(await overview.textContent()).toMatch(/Đang tư vấn\s*0/);
+    // Nobody is online, so the Vietnamese ticket waits in a language nobody online speaks.
+    expect(await overview.textContent()).toMatch(/không ai trực nói được\s*vi: 1/);
 
     await page.getByRole('button', { name: 'Nhận người tiếp theo' }).click();
     await page
@@ -255,9 +257,13 @@ describe.skipIf(browserMissing)('supervisor view in a real browser (Chromium)', 
     const outcomesTable = page.getByRole('region', { name: 'Kết quả', exact: true });
     await outcomesTable.waitFor();
     expect(await outcomesTable.textContent()).toMatch(/Kết quả \(40\)/);
+    // People read names, not ids: regions and topics as the hotline and the articles say them.
     expect(await page.getByRole('region', { name: 'Vùng' }).textContent()).toMatch(
-      /northern-mountains\s*20/,
+      /Trung du và miền núi phía Bắc\s*20/,
     );
+    const topics = await page.getByRole('region', { name: 'Chủ đề được hỏi' }).textContent();
+    expect(topics).toMatch(/111/);
+    expect(topics).not.toMatch(/hotline-111|fake-job-offers/);
     expect(await page.locator('.wait-figures').textContent()).toMatch(/40/);
     await page.screenshot({ path: `${SHOTS}/console-reports-1366x768.png`, fullPage: true });
   });

@@ -96,13 +96,18 @@ describe('reports', () => {
     );
     expect(csv.headers.get('content-type')).toMatch(/text\/csv/);
     const lines = (await csv.text()).trim().split('\n');
-    expect(lines[0]).toBe('outcome,count');
+    expect(lines[0]).toBe('outcome,label,count');
     expect(
       lines
         .slice(1)
-        .map((l) => Number(l.split(',')[1]))
+        .map((l) => Number(l.split(',')[2]))
         .reduce((a, b) => a + b),
     ).toBe(200);
+    // Topics carry their article's title in the console's language, ids stay for the record.
+    const en = await sup('GET', '/reports?from=2026-11-01&to=2026-11-30&lang=en');
+    const hotline = en.body.tables.topics.find((r: { key: string }) => r.key === 'hotline-111');
+    expect(hotline.label).toMatch(/111/);
+    expect(hotline.label).not.toBe('hotline-111');
   });
 
   it('counts a real closed case with its region, and a turn per message, with no text in either', async () => {

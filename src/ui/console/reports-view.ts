@@ -1,19 +1,16 @@
 import { call, token } from './api.js';
 import { button, el, minutesSeconds } from './dom.js';
-import type { Strings } from './strings.js';
+import { STRINGS, type Strings } from './strings.js';
+
+type Row = { key: string; count: number; label?: string };
 
 interface Report {
-  tables: Record<string, { key: string; count: number }[]>;
+  tables: Record<string, Row[]>;
   wait: { cases: number; medianSeconds: number | null; p90Seconds: number | null };
 }
 
 /** One table as bars a person can read at a glance, with its CSV. */
-function table(
-  s: Strings,
-  name: string,
-  rows: { key: string; count: number }[],
-  query: string,
-): HTMLElement {
+function table(s: Strings, name: string, rows: Row[], query: string): HTMLElement {
   const max = Math.max(1, ...rows.map((r) => r.count));
   const total = rows.reduce((sum, r) => sum + r.count, 0);
   const csv = button('CSV', async () => {
@@ -47,7 +44,7 @@ function table(
               el(
                 'tr',
                 {},
-                el('th', { text: r.key, attrs: { scope: 'row' } }),
+                el('th', { text: keyLabel(s, name, r), attrs: { scope: 'row', title: r.key } }),
                 el(
                   'td',
                   {},
@@ -62,6 +59,20 @@ function table(
           ),
         ),
   );
+}
+
+/** What a person reads for a key: the server's label (titles, provinces), ours for the fixed lists. */
+function keyLabel(s: Strings, table: string, r: Row): string {
+  if (r.label) return r.label;
+  const fixed: Record<string, Record<string, string> | undefined> = {
+    outcomes: s.kinds,
+    'outcome-details': s.details,
+    'caller-types': s.callerTypes,
+    genders: s.genders,
+  };
+  const map = fixed[table] ?? (s.reportKeys[table] as Record<string, string> | undefined);
+  const none = s.reportKeys['(none)'] as string;
+  return map?.[r.key] ?? (r.key === '(none)' ? none : r.key);
 }
 
 /** Supervisors: the hotline's figures for a period and channel. */
@@ -79,6 +90,7 @@ export function renderReports(s: Strings): HTMLElement {
     const q = new URLSearchParams({
       from: from.value,
       to: to.value,
+      lang: s === STRINGS.en ? 'en' : 'vi',
       ...(channel.value ? { channel: channel.value } : {}),
     }).toString();
     const r = await call<Report>('GET', `/reports?${q}`);
