@@ -1,8 +1,10 @@
+import { randomBytes } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Role } from '../../src/core/handoff-types.js';
 import { replyWindow } from '../../src/handoff/reply-window.js';
 import { consoleApi, signedInCounsellor } from '../support/counsellors.js';
-import { startTestServer, type TestServer } from '../support/server.js';
+import { mongoMissing, mongoUri } from '../support/mongo.js';
+import { mongoEnv, startTestServer, type TestServer } from '../support/server.js';
 
 async function signedIn(server: TestServer, username: string, role: Role) {
   const c = await signedInCounsellor(server.store, username, role);
@@ -115,33 +117,64 @@ describe('reply windows', () => {
   });
 });
 
-describe('admin requests', () => {
+// Deletion must be real in both stores: the same requests on SQLite and on MongoDB.
+const stores = [
+  { name: 'SQLite', env: () => ({}), skip: false },
+  { name: 'MongoDB', env: () => mongoEnv(mongoUri as string), skip: mongoMissing },
+];
+
+describe.each(stores)('admin and user deletion on $name', ({ env, skip }) => {
   let server: TestServer;
   afterEach(async () => {
     await server?.cleanup();
   });
 
-  it('exports and deletes one conversation for an admin only, and records both in the audit log', async () => {
-    server = await startTestServer();
-    const admin = await signedIn(server, 'admin', 'admin');
-    const sup = await signedIn(server, 'sup', 'supervisor');
-    const c = await server.store.openConversation('web', 'person', 'vi');
-    await server.store.appendMessage({
-      conversationId: c.id,
-      direction: 'in',
-      text: 'xin xóa dữ liệu của tôi',
-    });
-    expect((await sup('GET', `/admin/conversations/${c.id}/export`)).status).toBe(403);
-    const exported = await admin('GET', `/admin/conversations/${c.id}/export`);
-    expect(exported.body.messages.map((m: { text: string }) => m.text)).toEqual([
-      'xin xóa dữ liệu của tôi',
-    ]);
-    expect((await sup('DELETE', `/admin/conversations/${c.id}`)).status).toBe(403);
-    expect((await admin('DELETE', `/admin/conversations/${c.id}`)).status).toBe(204);
-    expect(await server.store.getConversation(c.id)).toBeUndefined();
-    expect(await server.store.listMessages(c.id)).toEqual([]);
-    expect((await admin('DELETE', `/admin/conversations/${c.id}`)).status).toBe(404);
-    const audit = await server.store.listAudit({ conversationId: c.id });
-    expect(audit.map((a) => a.action)).toEqual(['export-conversation', 'delete-conversation']);
-  });
+  it.skipIf(skip)(
+    'deletes a conversation when the person asks, after one confirmation',
+    async () => {
+      server = await startTestServer(env());
+      const say = (text: string, choice?: string) =>
+        server.engine.handle({
+          channel: 'web',
+          userId: 'asker',
+          messageId: randomBytes(6).toString('hex'),
+          text,
+          ...(choice ? { choice } : {}),
+          receivedAt: new Date(),
+        });
+      const first = await say('công ty giữ hộ chiếu của tôi');
+      const asked = await say('xóa dữ liệu của tôi');
+      expect(asked.replies[0]?.choices?.map((c) => c.payload)).toContain('cmd:delete-yes');
+      await say('', 'cmd:delete-yes');
+      expect(await server.store.getConversation(first.conversationId)).toBeUndefined();
+      expect(await server.store.listMessages(first.conversationId)).toEqual([]);
+    },
+  );
+
+  it.skipIf(skip)(
+    'exports and deletes one conversation for an admin only, and records both in the audit log',
+    async () => {
+      server = await startTestServer(env());
+      const admin = await signedIn(server, 'admin', 'admin');
+      const sup = await signedIn(server, 'sup', 'supervisor');
+      const c = await server.store.openConversation('web', 'person', 'vi');
+      await server.store.appendMessage({
+        conversationId: c.id,
+        direction: 'in',
+        text: 'xin xóa dữ liệu của tôi',
+      });
+      expect((await sup('GET', `/admin/conversations/${c.id}/export`)).status).toBe(403);
+      const exported = await admin('GET', `/admin/conversations/${c.id}/export`);
+      expect(exported.body.messages.map((m: { text: string }) => m.text)).toEqual([
+        'xin xóa dữ liệu của tôi',
+      ]);
+      expect((await sup('DELETE', `/admin/conversations/${c.id}`)).status).toBe(403);
+      expect((await admin('DELETE', `/admin/conversations/${c.id}`)).status).toBe(204);
+      expect(await server.store.getConversation(c.id)).toBeUndefined();
+      expect(await server.store.listMessages(c.id)).toEqual([]);
+      expect((await admin('DELETE', `/admin/conversations/${c.id}`)).status).toBe(404);
+      const audit = await server.store.listAudit({ conversationId: c.id });
+      expect(audit.map((a) => a.action)).toEqual(['export-conversation', 'delete-conversation']);
+    },
+  );
 });

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,6 +7,7 @@ import { loadConfig } from '../../src/config.js';
 import { loadContent } from '../../src/load-content.js';
 import { type RunningServer, startServer } from '../../src/server/start-server.js';
 import { messageCipher } from '../../src/store/message-key.js';
+import { createMongoStore } from '../../src/store/mongo/mongo-store.js';
 import { createSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 
 export interface TestServer extends RunningServer {
@@ -32,13 +34,15 @@ export async function startTestServer(
   });
   const content = loadContent(config.CONTENT_DIR, config.DEFAULT_LOCALE);
   const sink = logs ? { write: (line: string) => void logs.push(line) } : undefined;
-  const cipher = messageCipher({ keyFile: config.keyFile, required: false });
-  const server = await startServer(
-    config,
-    createSqliteStore(config.databaseFile, { cipher }),
-    content,
-    sink,
-  );
+  // MONGODB_URI in env: the same server on MongoDB (the key must then come from MESSAGE_KEY).
+  const store = config.MONGODB_URI
+    ? await createMongoStore(config.MONGODB_URI, {
+        cipher: messageCipher({ key: config.MESSAGE_KEY, required: true }),
+      })
+    : createSqliteStore(config.databaseFile, {
+        cipher: messageCipher({ keyFile: config.keyFile, required: false }),
+      });
+  const server = await startServer(config, store, content, sink);
   return {
     ...server,
     dataDir,
@@ -61,4 +65,11 @@ export function connectChat(url: string, session: string, lang = 'vi'): Socket {
 
 export function nextEvent<T>(socket: Socket, event: string): Promise<T> {
   return new Promise((resolve) => socket.once(event, resolve));
+}
+
+/** Settings for a test server on its own fresh MongoDB database (MONGODB_URI must be set). */
+export function mongoEnv(mongoUri: string): Record<string, string> {
+  const url = new URL(mongoUri);
+  url.pathname = `/sj_test_${randomBytes(5).toString('hex')}`;
+  return { MONGODB_URI: url.toString(), MESSAGE_KEY: randomBytes(32).toString('base64') };
 }
