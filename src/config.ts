@@ -108,7 +108,51 @@ const schema = z.object({
   NODE_ENV: z.string().default('development'),
   /** Seconds to wait for turns in flight when stopping. */
   SHUTDOWN_GRACE_SECONDS: z.coerce.number().min(0).max(120).default(10),
+  /** Optional language model: `off` (no client, no request), `assist` (better search), `compose` (assist + written answers that pass the guards). */
+  LLM_MODE: z.enum(['off', 'assist', 'compose']).default('off'),
+  /** API key of the model server; required for OpenAI, optional for a self-hosted server. */
+  LLM_API_KEY: z.string().min(1).optional(),
+  /** Any OpenAI-compatible server (OpenAI, vLLM, Ollama, LM Studio), up to `/v1`. */
+  LLM_BASE_URL: z.url({ protocol: /^https?$/ }).default('https://api.openai.com/v1'),
+  /** Model name as the server knows it. */
+  LLM_MODEL: z.string().min(1).default('gpt-4o-mini'),
+  /** The most one turn waits for the model (all its calls), in milliseconds; then the curated answer. */
+  LLM_TIMEOUT_MS: z.coerce.number().int().min(50).max(60_000).default(8000),
+  /** Tokens per day (TIMEZONE) for this process; model calls stop when spent. */
+  LLM_DAILY_TOKEN_BUDGET: z.coerce.number().int().min(0).default(500_000),
+  /** Tokens per conversation; no limit when unset. */
+  LLM_PER_CONVERSATION_TOKEN_BUDGET: z.coerce.number().int().min(1).optional(),
+  /** `true` lets the person's earlier messages (scrubbed) go with the current one; default: only the current message. */
+  LLM_SEND_TRANSCRIPTS: z.enum(['true', 'false']).default('false'),
 });
+
+/**
+ * LangChain reads these itself: tracing would send every prompt to LangSmith,
+ * verbose mode would print prompts to the log. Neither may be on with a model.
+ */
+const LANGCHAIN_LEAKS = [
+  'LANGSMITH_TRACING',
+  'LANGSMITH_TRACING_V2',
+  'LANGCHAIN_TRACING',
+  'LANGCHAIN_TRACING_V2',
+  'LANGCHAIN_VERBOSE',
+];
+
+/** Settings that are valid one by one but not together (named like schema errors). */
+function llmProblems(c: z.infer<typeof schema>, env: NodeJS.ProcessEnv): string[] {
+  if (c.LLM_MODE === 'off') return [];
+  const problems = LANGCHAIN_LEAKS.filter((name) => {
+    const value = env[name]?.trim().toLowerCase();
+    return value !== undefined && value !== '' && value !== 'false';
+  }).map(
+    (name) =>
+      `  ${name}: must be unset or false when LLM_MODE is on (it would send or log prompts)`,
+  );
+  if (!c.LLM_API_KEY && new URL(c.LLM_BASE_URL).hostname === 'api.openai.com') {
+    problems.push('  LLM_API_KEY: required when LLM_BASE_URL is OpenAI');
+  }
+  return problems;
+}
 
 export type Config = z.infer<typeof schema> & { databaseFile: string; keyFile: string };
 
@@ -124,12 +168,30 @@ export function queueSettings(c: Config) {
   };
 }
 
+/** The optional language model's settings from the configuration. */
+export function llmSettings(c: Config) {
+  return {
+    mode: c.LLM_MODE,
+    // Self-hosted servers often need no key, but the client sends one: any placeholder does.
+    apiKey: c.LLM_API_KEY ?? 'not-needed',
+    baseUrl: c.LLM_BASE_URL,
+    model: c.LLM_MODEL,
+    timeoutMs: c.LLM_TIMEOUT_MS,
+    dailyTokenBudget: c.LLM_DAILY_TOKEN_BUDGET,
+    perConversationTokenBudget: c.LLM_PER_CONVERSATION_TOKEN_BUDGET,
+    sendTranscripts: c.LLM_SEND_TRANSCRIPTS === 'true',
+    timeZone: c.TIMEZONE,
+  };
+}
+
 /** Reads and validates settings; the error names every bad variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = schema.safeParse(env);
-  if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
-    throw new Error(`invalid configuration:\n${lines.join('\n')}`);
+  const problems = parsed.success
+    ? llmProblems(parsed.data, env)
+    : parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+  if (!parsed.success || problems.length > 0) {
+    throw new Error(`invalid configuration:\n${problems.join('\n')}`);
   }
   return {
     ...parsed.data,

@@ -7,8 +7,15 @@ import { createHandoff, type Handoff } from './handoff/handoff.js';
 import type { OpeningHours } from './handoff/opening-hours.js';
 import type { QueueSettings } from './handoff/queue.js';
 import { loadTriage, type Triage } from './handoff/triage.js';
+import { type Contact, loadContacts } from './knowledge/contacts.js';
 import { type Directory, loadDirectory } from './knowledge/directory.js';
 import { type KnowledgeBase, loadKnowledgeBase } from './knowledge/knowledge-base.js';
+import {
+  createLanguageModel,
+  type LanguageModel,
+  type LanguageModelDeps,
+} from './knowledge/llm/language-model.js';
+import type { LlmSettings } from './knowledge/llm/settings.js';
 import { type JobAdSignSpec, loadJobAdSigns } from './knowledge/load-flows.js';
 import { format } from './knowledge/messages.js';
 import type { Store } from './store/store.js';
@@ -18,6 +25,8 @@ export interface Content {
   triage: Triage;
   directory: Directory;
   jobAdSigns: JobAdSignSpec[];
+  /** content/contacts.yaml: the numbers and addresses the bot may give. */
+  contacts: Contact[];
 }
 
 /** Loads and validates everything in the content folder that the engine needs. */
@@ -28,7 +37,24 @@ export function loadContent(contentDir: string, defaultLocale: Locale): Content 
     triage: loadTriage(contentDir, knowledge.dict),
     directory: loadDirectory(contentDir),
     jobAdSigns: loadJobAdSigns(contentDir),
+    contacts: loadContacts(contentDir),
   };
+}
+
+/**
+ * The optional language model, or undefined when `mode` is `off`: then no
+ * client is built and the model packages are never loaded.
+ */
+export async function createModel(
+  settings: LlmSettings,
+  content: Content,
+  hooks: Pick<LanguageModelDeps, 'meter' | 'onProblem'> = {},
+): Promise<LanguageModel | undefined> {
+  if (settings.mode === 'off') return undefined;
+  return createLanguageModel(
+    { ...settings, mode: settings.mode },
+    { knowledge: content.knowledge, contacts: content.contacts, ...hooks },
+  );
 }
 
 /** Builds the engine and the counsellor handoff over a store: one wiring for server, tools and tests. */
@@ -39,6 +65,8 @@ export function assembleEngine(options: {
   maxMessageChars?: number;
   queueSettings?: QueueSettings;
   hours?: OpeningHours;
+  /** The optional language model (see `createModel`); none by default. */
+  model?: LanguageModel;
 }): { engine: Engine; handoff: Handoff; events: EventBus } {
   const { store, content } = options;
   const { knowledge } = content;
@@ -66,6 +94,7 @@ export function assembleEngine(options: {
       analyzeAd: createJobAdAnalyzer(content.jobAdSigns, knowledge.dict),
     }),
     ...(options.maxMessageChars ? { maxMessageChars: options.maxMessageChars } : {}),
+    ...(options.model ? { model: options.model } : {}),
   });
   return { engine, handoff, events };
 }

@@ -1,5 +1,8 @@
 /**
  * npm run counsellor:add -- USERNAME --name "Display Name" [--role admin|supervisor|counsellor] [--lang vi,en]
+ * --lang lists the languages the counsellor speaks (any locale code, e.g. vi,hmn):
+ * "help next" prefers tickets in them, and supervisors see languages nobody online speaks.
+ * They can be changed later with PUT /api/console/counsellors/:id/languages.
  * Creates a counsellor account in the configured store. The password is read
  * from the COUNSELLOR_PASSWORD environment variable or typed at the prompt
  * (never as an argument, so it stays out of shell history).

@@ -66,6 +66,12 @@ export interface Reply {
   more?: string;
   sources?: SourceRef[];
   choices?: Choice[];
+  /**
+   * The text was written by the optional language model from the curated
+   * passages and passed every guard (title, sources and choices stay
+   * curated). Absent on curated text.
+   */
+  composed?: boolean;
 }
 
 /** Where a conversation is in its life; handoff states arrive with the counsellor queue. */
@@ -90,6 +96,8 @@ export interface ConversationContext {
   lastTopic?: string;
   /** Whether the person chose the language themselves (then it is not re-detected). */
   localeChosen?: boolean;
+  /** The last message pointed to this other language; a second in a row switches to it. */
+  pendingLocale?: Locale | undefined;
   /** A guided check in progress. */
   flow?: FlowState | undefined;
   /** The person blocked or unfollowed the bot: nothing is sent until they write again. */

@@ -10,12 +10,16 @@ import type {
 import type { FlowTools } from '../flows/run-flow.js';
 import type { Handoff } from '../handoff/handoff.js';
 import { maxUrgency, type Triage, type TriageSignal } from '../handoff/triage.js';
+import { UNKNOWN } from '../knowledge/detect-language.js';
 import type { KnowledgeBase } from '../knowledge/knowledge-base.js';
+import type { LanguageModel } from '../knowledge/llm/language-model.js';
+import { scrubPersonalData } from '../knowledge/llm/scrub.js';
 import type { Store } from '../store/store.js';
 import { chooseLocale } from './choose-locale.js';
 import { decideFlow } from './flow-step.js';
 import { applyHandoff } from './handoff-step.js';
 import { withLease } from './lease.js';
+import { applyModel } from './model-step.js';
 import { type Decision, routeChoice, routeText, tooLongText } from './route.js';
 import { applyTriage } from './safety.js';
 import { createSerialQueue } from './serial-queue.js';
@@ -29,6 +33,8 @@ export interface EngineOptions {
   flowTools: FlowTools;
   /** Longest text accepted in one message (default 2000 characters). */
   maxMessageChars?: number;
+  /** The optional language model (none by default: curated answers only). */
+  model?: LanguageModel;
 }
 
 export interface Engine {
@@ -50,12 +56,21 @@ export function createEngine({
   handoff,
   flowTools,
   maxMessageChars = 2000,
+  model,
 }: EngineOptions): Engine {
   const queue = createSerialQueue();
 
   async function turn(inbound: Inbound): Promise<TurnResult> {
     const existing = await store.findConversation(inbound.channel, inbound.userId);
-    const locale = chooseLocale(existing, inbound, kb.locales, kb.defaultLocale);
+    // A pressed button's label is our own words: only typed text tells the person's language.
+    const guess = inbound.choice || !inbound.text ? UNKNOWN : kb.detect(inbound.text);
+    const { locale, pending } = chooseLocale(
+      existing,
+      inbound,
+      guess,
+      kb.locales,
+      kb.defaultLocale,
+    );
     let conversation =
       existing ?? (await store.openConversation(inbound.channel, inbound.userId, locale));
 
@@ -107,7 +122,24 @@ export function createEngine({
           : await decideFlow(kb, flowTools, conversation, inbound, text, locale, () =>
               decide(inbound, text, locale),
             );
-      const routed = applyTriage(kb, screened, inFlow ?? decide(inbound, text, locale), locale);
+      const writtenIn = guess.locale && kb.locales.includes(guess.locale) ? guess.locale : locale;
+      const triaged = applyTriage(
+        kb,
+        screened,
+        inFlow ?? decide(inbound, text, locale),
+        locale,
+        writtenIn,
+      );
+      // The optional model acts only where triage, commands and checks have nothing to say.
+      const routed = await applyModel(model, kb, triaged, {
+        inbound,
+        inFlow: inFlow !== undefined,
+        screened,
+        conversationId: conversation.id,
+        text,
+        locale,
+        store,
+      });
       urgency = maxUrgency(urgency, routed.raiseTo ?? 'none');
       if (routed.erase) {
         await store.deleteConversation(conversation.id);
@@ -121,6 +153,7 @@ export function createEngine({
           ...conversation.context,
           ...routed.context,
           ...(routed.localeChosen ? { localeChosen: true } : {}),
+          pendingLocale: routed.localeChosen ? undefined : pending,
         },
       });
       const decision = await applyHandoff(kb, handoff, updated, routed, screened, text, nextLocale);
@@ -143,6 +176,16 @@ export function createEngine({
         urgency: done.urgency,
         locale: done.locale,
       });
+      // What the bot could not answer, in people's words minus personal data, for the editors.
+      const unsure = done.intent === 'fallback' || decision.retrieval === 'clarify';
+      if (unsure && !inbound.choice && text.trim()) {
+        await store.recordGap({
+          at: inbound.receivedAt,
+          locale: done.locale,
+          channel: inbound.channel,
+          text: scrubPersonalData(text).slice(0, 300),
+        });
+      }
       return done;
     } catch (cause) {
       throw new TurnError(conversation.id, { cause });

@@ -1,7 +1,8 @@
 import type { FlowState } from '../core/flow-types.js';
-import type { Conversation, Inbound, Locale } from '../core/types.js';
+import type { Conversation, Inbound, Locale, Reply } from '../core/types.js';
 import { continueFlow, type FlowTools, startFlow } from '../flows/run-flow.js';
 import type { KnowledgeBase } from '../knowledge/knowledge-base.js';
+import { withNote } from './replies.js';
 import type { Decision } from './route.js';
 
 /**
@@ -28,7 +29,8 @@ export async function decideFlow(
   if (requested) {
     const def = kb.flow(requested, locale);
     if (!def) return undefined;
-    return fromOutput(await startFlow(def, tools), requested);
+    const started = fromOutput(await startFlow(def, tools), requested);
+    return { ...started, replies: noted(kb.untranslatedNote(locale, def.locale), started.replies) };
   }
   if (!active) return undefined;
   const def = kb.flow(active.id, locale);
@@ -89,4 +91,10 @@ export async function decideFlow(
       ...(out.escalate ? { raiseTo: out.escalate } : {}),
     };
   }
+}
+
+/** A check not translated yet says so once, above its first question. */
+function noted(note: string | undefined, replies: Reply[]): Reply[] {
+  const [first, ...rest] = replies;
+  return note && first ? [{ ...first, text: withNote(note, first.text) }, ...rest] : replies;
 }

@@ -27,7 +27,7 @@ export function answerReply(kb: KnowledgeBase, topicId: string, locale: Locale):
     .flowsAfter(topicId, locale)
     .map((f) => ({ label: f.title, payload: `flow:${f.id}` }));
   return {
-    text: article.short.trim(),
+    text: withNote(kb.untranslatedNote(locale, article.locale), article.short.trim()),
     title: article.title,
     topicId,
     more: article.body,
@@ -36,9 +36,33 @@ export function answerReply(kb: KnowledgeBase, topicId: string, locale: Locale):
   };
 }
 
+/** A piece in another language, preceded by the one-line note (per piece, not per conversation). */
+export function withNote(note: string | undefined, text: string): string {
+  return note ? `${note}\n\n${text}` : text;
+}
+
+/** Up to this many other languages get a button each on the menu; more share one "languages" button. */
+const DIRECT_LANGUAGE_BUTTONS = 2;
+
+/** The menu from content, with a way to every other language that has content. */
 export function menuReply(kb: KnowledgeBase, locale: Locale, text?: string): Reply {
   const m = kb.messages(locale);
-  return { text: text ?? m.menu_prompt, choices: m.menu.map((c) => ({ ...c })) };
+  // Language buttons come from the locales themselves, not from a hand-kept list in each menu.
+  const topics = m.menu.filter((c) => !c.payload.startsWith('cmd:lang')).map((c) => ({ ...c }));
+  const others = kb.locales.filter((l) => l !== locale);
+  const languages =
+    others.length <= DIRECT_LANGUAGE_BUTTONS
+      ? others.map((l) => ({ label: kb.languageName(l), payload: `cmd:lang:${l}` }))
+      : [{ label: m.languages_button, payload: 'cmd:languages' }];
+  return { text: text ?? m.menu_prompt, choices: [...topics, ...languages] };
+}
+
+/** Every locale with content, each under its own name. */
+export function languageMenuReply(kb: KnowledgeBase, locale: Locale): Reply {
+  return {
+    text: kb.messages(locale).language_prompt,
+    choices: kb.locales.map((l) => ({ label: kb.languageName(l), payload: `cmd:lang:${l}` })),
+  };
 }
 
 export function clarifyReply(kb: KnowledgeBase, topicIds: string[], locale: Locale): Reply {

@@ -1,7 +1,14 @@
 import type { ConversationContext, Intent, Locale, Reply } from '../core/types.js';
 import type { KnowledgeBase } from '../knowledge/knowledge-base.js';
 import { format } from '../knowledge/messages.js';
-import { answerReply, clarifyReply, menuReply, personChoice } from './replies.js';
+import {
+  answerReply,
+  clarifyReply,
+  languageMenuReply,
+  menuReply,
+  personChoice,
+  withNote,
+} from './replies.js';
 
 /** What one turn decided, before it is stored. */
 export interface Decision {
@@ -19,9 +26,11 @@ export interface Decision {
   cancel?: boolean;
   /** A check's result asks for this level at least (the level never drops). */
   raiseTo?: 'urgent';
+  /** How sure the knowledge base was, on a typed question it answered, clarified or missed. */
+  retrieval?: 'answer' | 'clarify' | 'none';
 }
 
-/** A pressed button: `topic:<id>`, `more:<id>`, `cmd:start`, `cmd:menu`, `cmd:person`, `cmd:lang:<locale>`, `cmd:delete[-yes|-no]`. */
+/** A pressed button: `topic:<id>`, `more:<id>`, `cmd:start`, `cmd:menu`, `cmd:person`, `cmd:languages`, `cmd:lang:<locale>`, `cmd:delete[-yes|-no]`. */
 export function routeChoice(
   kb: KnowledgeBase,
   payload: string,
@@ -45,7 +54,13 @@ export function routeChoice(
     return {
       intent: 'answer',
       topics: [article.id],
-      replies: [{ text: article.body, title: article.title, choices: [personChoice(kb, locale)] }],
+      replies: [
+        {
+          text: withNote(kb.untranslatedNote(locale, article.locale), article.body),
+          title: article.title,
+          choices: [personChoice(kb, locale)],
+        },
+      ],
       context: { lastTopic: article.id },
     };
   }
@@ -61,6 +76,8 @@ export function routeChoice(
     };
   }
   switch (payload) {
+    case 'cmd:languages':
+      return { intent: 'command', topics: [], replies: [languageMenuReply(kb, locale)] };
     case 'cmd:menu':
       return { intent: 'command', topics: [], replies: [menuReply(kb, locale)] };
     case 'cmd:start':
@@ -110,7 +127,7 @@ export function routeText(kb: KnowledgeBase, text: string, locale: Locale): Deci
   const m = kb.messages(locale);
   const { intents } = kb;
   if (text.trim() === '') return { intent: 'command', topics: [], replies: [{ text: m.not_text }] };
-  const asked = intents.languageRequest(text);
+  const asked = kb.languageRequest(text);
   if (asked) return routeChoice(kb, `cmd:lang:${asked}`, locale) as Decision;
   if (intents.isMenu(text)) return routeChoice(kb, 'cmd:menu', locale) as Decision;
   if (intents.isCancel(text)) return routeChoice(kb, 'cmd:cancel', locale) as Decision;
@@ -130,15 +147,18 @@ export function routeText(kb: KnowledgeBase, text: string, locale: Locale): Deci
       topics,
       replies: [answerReply(kb, found.topicId, locale)],
       context: { lastTopic: found.topicId },
+      retrieval: 'answer',
     };
   }
   if (found.kind === 'clarify') {
-    return { intent: 'answer', topics, replies: [clarifyReply(kb, found.topicIds, locale)] };
+    const replies = [clarifyReply(kb, found.topicIds, locale)];
+    return { intent: 'answer', topics, replies, retrieval: 'clarify' };
   }
   if (intents.isGreeting(text)) {
     return { intent: 'greeting', topics: [], replies: [menuReply(kb, locale, m.greeting)] };
   }
-  return { intent: 'fallback', topics: [], replies: [menuReply(kb, locale, m.fallback)] };
+  const replies = [menuReply(kb, locale, m.fallback)];
+  return { intent: 'fallback', topics: [], replies, retrieval: 'none' };
 }
 
 /** The message shown when a text is longer than the channel allows. */

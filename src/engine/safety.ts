@@ -6,17 +6,23 @@ import type { Decision } from './route.js';
 /**
  * What triage changes in a turn. An emergency is answered first and only with
  * safety steps, the right numbers and "is it safe to keep chatting?"; an
- * urgent message keeps its answer and is offered a counsellor.
+ * urgent message keeps its answer and is offered a counsellor. When the
+ * message is written in another language than the conversation's (a chosen
+ * language, or one short message that did not switch it), the safety steps
+ * come in both: a person in danger is never answered only in a language
+ * they did not write.
  */
 export function applyTriage(
   kb: KnowledgeBase,
   triage: TriageResult,
   decision: Decision,
   locale: Locale,
+  writtenIn: Locale = locale,
 ): Decision {
   const m = kb.messages(locale);
   if (triage.level === 'emergency') {
-    const text = triage.abroad ? `${m.emergency}\n\n${m.emergency_abroad}` : m.emergency;
+    const languages = writtenIn === locale ? [locale] : [locale, writtenIn];
+    const text = languages.map((l) => safetySteps(kb, l, triage.abroad)).join('\n\n');
     const safety: Reply = {
       text: `${text}\n\n${m.safe_to_chat}`,
       choices: [
@@ -43,4 +49,10 @@ export function applyTriage(
     return { ...decision, replies: [...decision.replies, offer] };
   }
   return decision;
+}
+
+/** The emergency reply of one locale, with the line for people abroad when they are. */
+function safetySteps(kb: KnowledgeBase, locale: Locale, abroad: boolean): string {
+  const m = kb.messages(locale);
+  return abroad ? `${m.emergency}\n\n${m.emergency_abroad}` : m.emergency;
 }

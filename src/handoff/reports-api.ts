@@ -53,10 +53,21 @@ const percentile = (sorted: number[], p: number) =>
 /** A readable name for a counted key (an article title, a province name), in a language. */
 export type ReportLabel = (field: ReportField, key: string, locale: string) => string | undefined;
 
+/** Groups unanswered questions by similarity (given by the composition root: knowledge/gaps.ts). */
+export type GroupGaps = (gaps: { at: Date; locale: string; text: string }[]) => {
+  count: number;
+  terms: string[];
+  examples: string[];
+  locales: string[];
+  firstSeen: Date;
+  lastSeen: Date;
+}[];
+
 export function createReportsApi(deps: {
   store: Store;
   auth: ConsoleAuth;
   label?: ReportLabel;
+  groupGaps?: GroupGaps;
 }): Router {
   const { store } = deps;
   const lang = (req: Request) =>
@@ -97,6 +108,17 @@ export function createReportsApi(deps: {
         p90Seconds: percentile(waits, 0.9),
       },
     });
+  });
+
+  // The content editors' review list: what people asked that the bot could not answer.
+  router.get('/reports/gaps', async (req, res) => {
+    const p = period(req, res);
+    if (!p) return;
+    const gaps = (await store.listGaps(p.from, p.to)).filter(
+      (g) => !p.channel || g.channel === p.channel,
+    );
+    const groups = deps.groupGaps?.(gaps) ?? [];
+    res.json({ total: gaps.length, groups: groups.slice(0, 100) });
   });
 
   router.get('/reports/:table.csv', async (req, res) => {

@@ -10,12 +10,15 @@ import { loadIntents } from './intents.js';
 import { loadArticles } from './load-articles.js';
 import { loadFlows, loadJobAdSigns } from './load-flows.js';
 import { loadTeencode } from './load-teencode.js';
-import { loadMessages } from './messages.js';
+import { type LocaleCoverage, localeCoverage, localesWithoutMessages } from './locale-report.js';
+import { readMessages } from './messages.js';
 
 export interface CheckReport {
   errors: string[];
   warnings: string[];
   articles: number;
+  /** Every locale but the default: what it has and lacks compared with the default (a report, not errors). */
+  locales: LocaleCoverage[];
 }
 
 const topicsSchema = z.object({
@@ -28,10 +31,16 @@ const YEAR_MS = 365 * 24 * 3600 * 1000;
 /**
  * Everything `npm run content:check` verifies: files parse and validate,
  * every required topic exists in every full language, every article exists in
- * every full language, every number and address shown is declared in
- * contacts.yaml, and reviews are not older than a year (a warning).
+ * every full language, every language has its emergency reply and "talk to a
+ * person" messages, every number and address shown is declared in
+ * contacts.yaml, and reviews are not older than a year (a warning). What a
+ * partial language lacks is reported per locale, without failing.
  */
-export function checkContent(contentDir: string, now = new Date()): CheckReport {
+export function checkContent(
+  contentDir: string,
+  now = new Date(),
+  defaultLocale = 'vi',
+): CheckReport {
   const errors: string[] = [];
   const warnings: string[] = [];
   const collect = <T>(load: () => T): T | undefined => {
@@ -47,7 +56,9 @@ export function checkContent(contentDir: string, now = new Date()): CheckReport 
   const articles = collect(() => loadArticles(contentDir)) ?? [];
   const dict = collect(() => loadTeencode(contentDir));
   if (dict) collect(() => loadIntents(contentDir, dict));
-  const messages = collect(() => loadMessages(contentDir));
+  const read = collect(() => readMessages(contentDir, defaultLocale));
+  errors.push(...(read?.problems ?? []), ...localesWithoutMessages(contentDir));
+  const messages = read?.messages;
   const contacts = collect(() => loadContacts(contentDir)) ?? [];
   collect(() => loadDirectory(contentDir));
   const flows = collect(() => loadFlows(contentDir)) ?? [];
@@ -105,5 +116,12 @@ export function checkContent(contentDir: string, now = new Date()): CheckReport 
     }
     for (const item of a.review.needs_review) warnings.push(`${a.file}: needs review: ${item}`);
   }
-  return { errors, warnings, articles: articles.length };
+  const locales = messages
+    ? localeCoverage(contentDir, defaultLocale, messages, articles, flows)
+    : [];
+  for (const l of locales.filter((x) => !x.triage))
+    warnings.push(
+      `triage/${l.locale}.yaml: missing, so danger written only in ${l.locale} is not recognised (add its words for the signals of triage.yaml)`,
+    );
+  return { errors, warnings, articles: articles.length, locales };
 }

@@ -6,8 +6,9 @@ import { ContentError } from '../core/errors.js';
 import { REGIONS } from '../core/report-types.js';
 import { fold } from '../core/text/normalize.js';
 import { type Contact, loadContacts } from './contacts.js';
+import { localizedText } from './localized.js';
 
-const localized = z.object({ vi: z.string().min(2), en: z.string().min(2) });
+const localized = localizedText(2);
 const provincesSchema = z.object({
   source: z.object({ title: z.string(), url: z.url() }),
   needs_review: z.string().optional(),
@@ -101,15 +102,14 @@ export function loadDirectory(contentDir: string): Directory {
     needs: [...new Set(agencies.data.agencies.flatMap((a) => a.needs))].sort(),
     search({ province, need, locale }) {
       const found = province ? findProvince(province) : undefined;
-      const lang = locale === 'en' ? 'en' : 'vi';
       const list = agencies.data.agencies
         .filter((a) => !need || a.needs.includes(need))
         .filter((a) => a.provinces === 'all' || (found && a.provinces.includes(found.id)))
         .map((a) => ({
           id: a.id,
-          name: a.name[lang],
+          name: a.name[locale] ?? a.name.vi,
           needs: a.needs,
-          ...(a.note ? { note: a.note[lang] } : {}),
+          ...(a.note ? { note: a.note[locale] ?? a.note.vi } : {}),
           contacts: a.contacts.map((id) => {
             const c = contacts.get(id) as Contact;
             return { value: c.value, kind: c.kind, hours: c.hours, purpose: c.purpose };

@@ -1,11 +1,13 @@
 import type { FlowDefinition } from '../core/flow-types.js';
-import type { TeencodeDictionary } from '../core/text/normalize.js';
+import { type TeencodeDictionary, words } from '../core/text/normalize.js';
 import type { Locale } from '../core/types.js';
 import type { Article } from './article-schema.js';
+import { detectLanguage, type LanguageGuess, languageProfile } from './detect-language.js';
 import { type IntentDetector, loadIntents } from './intents.js';
 import { loadArticles } from './load-articles.js';
 import { loadFlows } from './load-flows.js';
 import { loadTeencode } from './load-teencode.js';
+import { withFallback } from './locale-messages.js';
 import { loadMessages, type Messages } from './messages.js';
 import { type Retrieval, retrieve } from './retrieve.js';
 import { buildKnowledgeIndex, type KnowledgeIndex } from './search-index.js';
@@ -13,14 +15,26 @@ import { buildKnowledgeIndex, type KnowledgeIndex } from './search-index.js';
 /** Everything the engine needs from `content/`, loaded and validated once. */
 export interface KnowledgeBase {
   defaultLocale: Locale;
+  /** Every locale with a messages file: the default first, then by code. */
   locales: Locale[];
   dict: TeencodeDictionary;
   index: KnowledgeIndex;
   intents: IntentDetector;
   /** The article of a topic in a locale, falling back to the default locale. */
   article(topicId: string, locale: Locale): Article | undefined;
-  /** UI strings of a locale, falling back to the default locale. */
+  /** UI strings of a locale; each missing one is the default locale's, with the locale's note. */
   messages(locale: Locale): Messages;
+  /** The language's own name ("Tiếng Việt", "English"), for the language menu. */
+  languageName(locale: Locale): string;
+  /**
+   * The note shown above a piece (article, check) written in `pieceLocale`
+   * when the person reads `locale`; undefined when it is in their language.
+   */
+  untranslatedNote(locale: Locale, pieceLocale: Locale): string | undefined;
+  /** The language one message is written in, among the locales that have content. */
+  detect(text: string): LanguageGuess;
+  /** The locale asked for when the whole message names a language ("English", "tiếng Việt"). */
+  languageRequest(text: string): Locale | undefined;
   retrieve(text: string): Retrieval;
   /** A guided check in a locale, falling back to the default locale. */
   flow(id: string, locale: Locale): FlowDefinition | undefined;
@@ -33,24 +47,40 @@ export interface KnowledgeBase {
 export function loadKnowledgeBase(contentDir: string, defaultLocale: Locale = 'vi'): KnowledgeBase {
   const articles = loadArticles(contentDir);
   const dict = loadTeencode(contentDir);
-  const messages = loadMessages(contentDir);
+  const own = loadMessages(contentDir, defaultLocale);
   const index = buildKnowledgeIndex(articles, dict);
   const flows = loadFlows(contentDir);
   const flowByKey = new Map(flows.map((f) => [`${f.locale}/${f.id}`, f]));
   const flow = (id: string, locale: Locale) =>
     flowByKey.get(`${locale}/${id}`) ?? flowByKey.get(`${defaultLocale}/${id}`);
   const byKey = new Map(articles.map((a) => [`${a.locale}/${a.id}`, a]));
-  const fallbackMessages = messages.get(defaultLocale);
-  if (!fallbackMessages) throw new Error(`no messages for the default locale ${defaultLocale}`);
+  const base = own.get(defaultLocale) as Messages;
+  const locales = [defaultLocale, ...[...own.keys()].filter((l) => l !== defaultLocale).sort()];
+  const messages = new Map(locales.map((l) => [l, withFallback(own.get(l) ?? {}, base)]));
+  const profiles = locales.map((l) => {
+    const m = own.get(l);
+    return languageProfile(l, m?.detect_words, m?.detect_letters);
+  });
+  const intents = loadIntents(contentDir, dict);
+  const said = (text: string) => words(text).join(' ');
+  const byName = new Map(locales.map((l) => [said(messages.get(l)?.language_name ?? l), l]));
   return {
     defaultLocale,
-    locales: [...messages.keys()],
+    locales,
     dict,
     index,
-    intents: loadIntents(contentDir, dict),
+    intents,
     article: (topicId, locale) =>
       byKey.get(`${locale}/${topicId}`) ?? byKey.get(`${defaultLocale}/${topicId}`),
-    messages: (locale) => messages.get(locale) ?? fallbackMessages,
+    messages: (locale) => messages.get(locale) ?? base,
+    languageName: (locale) => messages.get(locale)?.language_name ?? locale,
+    untranslatedNote: (locale, pieceLocale) =>
+      pieceLocale === locale ? undefined : messages.get(locale)?.untranslated_note,
+    detect: (text) => detectLanguage(text, profiles),
+    languageRequest: (text) => {
+      const asked = intents.languageRequest(text) ?? byName.get(said(text));
+      return asked && locales.includes(asked) ? asked : undefined;
+    },
     retrieve: (text) => retrieve(index, text),
     flow,
     flowsAfter: (topicId, locale) =>

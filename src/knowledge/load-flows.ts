@@ -4,6 +4,7 @@ import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { ContentError } from '../core/errors.js';
 import type { FlowDefinition, FlowStep } from '../core/flow-types.js';
+import { localizedText } from './localized.js';
 
 const choice = z
   .object({
@@ -104,7 +105,7 @@ const signsSchema = z.object({
     z.object({
       id: z.string(),
       weight: z.number().min(0).max(10),
-      label: z.object({ vi: z.string(), en: z.string() }),
+      label: localizedText(),
       phrases: z.array(z.string().min(1)).min(1),
     }),
   ),

@@ -1,4 +1,5 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import type { LlmMeter } from '../knowledge/llm/settings.js';
 
 /** Prometheus metrics, served at /metrics. Labels never carry user data. */
 export function createMetrics() {
@@ -47,6 +48,26 @@ export function createMetrics() {
       help: 'Open widget connections',
       registers: [registry],
     }),
+    llmTokens: new Counter({
+      name: 'sj_llm_tokens_total',
+      help: 'Language-model tokens, by step (assist, compose) and kind (input, output, estimated when a failed call reported none)',
+      labelNames: ['step', 'kind'] as const,
+      registers: [registry],
+    }),
+    llmCalls: new Counter({
+      name: 'sj_llm_calls_total',
+      help: 'Language-model calls, by step and outcome (ok, rejected, declined, refused, malformed, timeout, error, budget)',
+      labelNames: ['step', 'outcome'] as const,
+      registers: [registry],
+    }),
+  };
+}
+
+/** The language model's counts, into these metrics. */
+export function llmMeter(metrics: Metrics): LlmMeter {
+  return {
+    tokens: (step, kind, count) => metrics.llmTokens.inc({ step, kind }, count),
+    call: (step, outcome) => metrics.llmCalls.inc({ step, outcome }),
   };
 }
 

@@ -15,6 +15,7 @@ import { createTeamApi } from '../handoff/console-team-api.js';
 import type { Handoff } from '../handoff/handoff.js';
 import { parseOpeningHours } from '../handoff/opening-hours.js';
 import { createReportsApi, type ReportLabel } from '../handoff/reports-api.js';
+import { groupGaps } from '../knowledge/gaps.js';
 import { assembleEngine, type Content, createModel } from '../load-content.js';
 import type { Store } from '../store/store.js';
 import { createApp } from './app.js';
@@ -163,7 +164,7 @@ export async function startServer(
       },
       {
         path: '/api/console',
-        router: createReportsApi({ store, auth, label: reportLabel(content) }),
+        router: createReportsApi({ store, auth, label: reportLabel(content), groupGaps }),
       },
       {
         path: '/api/console',

@@ -28,6 +28,14 @@ export interface NewMessage {
   createdAt?: Date;
 }
 
+/** An unanswered question as kept for the review list: no ids, personal data removed. */
+export interface KnowledgeGap {
+  at: Date;
+  locale: Locale;
+  channel: string;
+  text: string;
+}
+
 /** A message waiting to go out through a platform, or what became of it. */
 export interface OutboxItem {
   /** Stable across retries: the platform's idempotency key where it has one (LINE retry key). */
@@ -117,6 +125,14 @@ export interface Store extends TicketStore, CounsellorStore, OutboxStore {
   countAllEvents(query: ReportQuery): Promise<Record<string, { key: string; count: number }[]>>;
   /** The wait times of closed tickets in a period, for percentiles. */
   waitTimes(query: ReportQuery): Promise<number[]>;
+
+  /**
+   * A question the bot could not answer (personal data already removed), for
+   * the content editors' review list; sealed at rest, purged with retention.
+   */
+  recordGap(gap: KnowledgeGap): Promise<void>;
+  /** Unanswered questions in a period, oldest first. */
+  listGaps(from: Date, to: Date): Promise<KnowledgeGap[]>;
 
   /** A named data set an administrator imported (for example the licensed companies list). */
   putDataset(name: string, value: unknown): Promise<void>;

@@ -262,6 +262,23 @@ export function runStoreContract(name: string, make: StoreFactory): void {
       expect(await f.store.undelivered(c.id)).toEqual([]);
     });
 
+    it('keeps unanswered questions for the review list, in a period, until retention', async () => {
+      const at = (d: number) => new Date(Date.UTC(2026, 4, d, 12));
+      await f.store.recordGap({ at: at(2), locale: 'vi', channel: 'web', text: 'visa du học Úc' });
+      await f.store.recordGap({ at: at(5), locale: 'en', channel: 'line', text: 'visa for Japan' });
+      expect(
+        (await f.store.listGaps(at(1), at(10))).map((g) => [g.text, g.locale, g.channel]),
+      ).toEqual([
+        ['visa du học Úc', 'vi', 'web'],
+        ['visa for Japan', 'en', 'line'],
+      ]);
+      expect(await f.store.listGaps(at(3), at(4))).toEqual([]);
+      await f.store.purgeIdleConversations(at(3));
+      expect((await f.store.listGaps(at(1), at(10))).map((g) => g.text)).toEqual([
+        'visa for Japan',
+      ]);
+    });
+
     it('answers the readiness ping', async () => {
       await expect(f.store.ping()).resolves.toBeUndefined();
     });

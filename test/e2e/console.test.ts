@@ -246,6 +246,15 @@ describe.skipIf(browserMissing)('supervisor view in a real browser (Chromium)', 
         topic: i % 2 ? 'hotline-111' : 'fake-job-offers',
       });
     }
+    for (const [i, text] of ['cách nấu phở bò ngon', 'công thức nấu phở bò'].entries()) {
+      await server.engine.handle({
+        channel: 'web',
+        userId: `gap-${i}`,
+        messageId: `gap-${i}`,
+        text,
+        receivedAt: now,
+      });
+    }
     const page = await (
       await chromium().newContext({ viewport: { width: 1366, height: 768 } })
     ).newPage();
@@ -265,6 +274,8 @@ describe.skipIf(browserMissing)('supervisor view in a real browser (Chromium)', 
     expect(topics).toMatch(/111/);
     expect(topics).not.toMatch(/hotline-111|fake-job-offers/);
     expect(await page.locator('.wait-figures').textContent()).toMatch(/40/);
+    // The editors' list of what the bot could not answer is on the same page.
+    await page.getByRole('region', { name: /Câu hỏi bot chưa trả lời được/ }).waitFor();
     await page.screenshot({ path: `${SHOTS}/console-reports-1366x768.png`, fullPage: true });
   });
 });

@@ -136,4 +136,40 @@ describe('reports', () => {
     expect(JSON.stringify(report)).not.toContain('tư vấn viên');
     socket.close();
   });
+
+  it('lists unanswered questions grouped for content editors, without personal data', async () => {
+    server = await startTestServer();
+    const sup = consoleApi(
+      server.url,
+      (await signedInCounsellor(server.store, 'editor', 'supervisor')).token,
+    );
+    const lan = consoleApi(server.url, (await signedInCounsellor(server.store, 'lan')).token);
+    const asked = [
+      'cách nấu phở bò ngon nhất',
+      'nấu phở bò thế nào cho ngon, số em 0912345678',
+      'công thức nấu phở bò',
+      'giá vàng hôm nay bao nhiêu',
+    ];
+    for (const [i, text] of asked.entries()) {
+      await server.engine.handle({
+        channel: 'web',
+        userId: `gap-${i}`,
+        messageId: `gap-${i}`,
+        text,
+        receivedAt: new Date(),
+      });
+    }
+    const today = new Date().toISOString().slice(0, 10);
+    const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
+    expect((await lan('GET', `/reports/gaps?from=${today}&to=${tomorrow}`)).status).toBe(403);
+    const { status, body } = await sup('GET', `/reports/gaps?from=${today}&to=${tomorrow}`);
+    expect(status).toBe(200);
+    expect(body.total).toBe(4);
+    const pho = body.groups[0];
+    expect(pho.count).toBe(3);
+    expect(pho.terms).toEqual(expect.arrayContaining(['nau', 'pho', 'bo']));
+    expect(JSON.stringify(body)).not.toContain('0912345678');
+    expect(pho.examples.join(' ')).toContain('[phone]');
+    expect(body.groups[1].count).toBe(1);
+  });
 });

@@ -68,6 +68,10 @@ export async function createMongoStore(
   await conversations.createIndex({ channel: 1, userId: 1 }, { unique: true });
   await messages.createIndex({ conversationId: 1, seq: 1 });
   await processed.createIndex({ at: 1 });
+  const gaps = db.collection<{ at: Date; locale: string; channel: string; text: string }>(
+    'knowledge_gaps',
+  );
+  await gaps.createIndex({ at: 1 });
 
   async function removeConversation(id: string) {
     await messages.deleteMany({ conversationId: id });
@@ -135,6 +139,7 @@ export async function createMongoStore(
       await conversations.updateOne({ _id: id }, { $set: { followUp: keep } });
     },
     async purgeIdleConversations(before) {
+      await gaps.deleteMany({ at: { $lt: before } });
       const idle = await conversations
         .find({ updatedAt: { $lt: before }, followUp: { $ne: true } }, { projection: { _id: 1 } })
         .toArray();
@@ -142,6 +147,21 @@ export async function createMongoStore(
       return idle.length;
     },
     deleteConversation: removeConversation,
+    async recordGap(gap) {
+      await gaps.insertOne({ ...gap, text: cipher.seal(gap.text) });
+    },
+    async listGaps(from, to) {
+      const docs = await gaps
+        .find({ at: { $gte: from, $lt: to } })
+        .sort({ at: 1 })
+        .toArray();
+      return docs.map(({ at, locale, channel, text }) => ({
+        at,
+        locale,
+        channel,
+        text: cipher.open(text),
+      }));
+    },
     async appendMessage(m) {
       const doc: MessageDoc = {
         _id: randomUUID(),

@@ -128,4 +128,11 @@ export const migrations: string[] = [
   CREATE INDEX outbox_pending ON outbox (status, created_at, seq);
   CREATE INDEX outbox_by_conversation ON outbox (conversation_id, status);
   `,
+  `
+  CREATE TABLE knowledge_gaps (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    at INTEGER NOT NULL, locale TEXT NOT NULL, channel TEXT NOT NULL, text TEXT NOT NULL
+  );
+  CREATE INDEX knowledge_gaps_by_time ON knowledge_gaps (at);
+  `,
 ];

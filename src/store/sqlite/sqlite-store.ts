@@ -169,6 +169,7 @@ export function createSqliteStore(filename: string, options: { cipher?: TextCiph
     },
 
     async purgeIdleConversations(before) {
+      db.prepare('DELETE FROM knowledge_gaps WHERE at < ?').run(before.getTime());
       // Tickets and messages go with their conversation (ON DELETE CASCADE); the outbox by hand.
       db.prepare(
         `DELETE FROM outbox WHERE created_at < ? OR conversation_id IN
@@ -221,6 +222,30 @@ export function createSqliteStore(filename: string, options: { cipher?: TextCiph
     },
     async releaseLock(key, token) {
       q.releaseLock.run(key, token);
+    },
+    async recordGap(gap) {
+      db.prepare('INSERT INTO knowledge_gaps (at, locale, channel, text) VALUES (?, ?, ?, ?)').run(
+        gap.at.getTime(),
+        gap.locale,
+        gap.channel,
+        cipher.seal(gap.text),
+      );
+    },
+    async listGaps(from, to) {
+      const rows = db
+        .prepare('SELECT * FROM knowledge_gaps WHERE at >= ? AND at < ? ORDER BY at, seq')
+        .all(from.getTime(), to.getTime()) as {
+        at: number;
+        locale: string;
+        channel: string;
+        text: string;
+      }[];
+      return rows.map((r) => ({
+        at: new Date(r.at),
+        locale: r.locale,
+        channel: r.channel,
+        text: cipher.open(r.text),
+      }));
     },
     async putDataset(name, value) {
       db.prepare(

@@ -34,11 +34,14 @@ export async function renderCannedEditor(s: Strings): Promise<HTMLElement> {
       ),
     );
   };
+  // Every language that has content, as the server reports it: none is written into the console.
+  const { locales } = await call<{ locales: { code: string; name: string }[] }>('GET', '/locales');
   const locale = el(
     'select',
     { attrs: { 'aria-label': s.language } },
-    el('option', { text: 'vi', attrs: { value: 'vi' } }),
-    el('option', { text: 'en', attrs: { value: 'en' } }),
+    ...locales.map((l) =>
+      el('option', { text: `${l.name} (${l.code})`, attrs: { value: l.code } }),
+    ),
   );
   const title = el('input', {
     attrs: { 'aria-label': s.cannedTitle, placeholder: s.cannedTitle, maxlength: '80' },

@@ -7,6 +7,7 @@ interface Overview {
   inProgress: number;
   waiting: number;
   overdue: { id: string; level: string }[];
+  unservedLanguages: { locale: string; waiting: number; emergencies: number }[];
   emergenciesToday: {
     total: number;
     takenWithinTarget: number;
@@ -19,6 +20,13 @@ interface Overview {
 export async function renderOverview(s: Strings): Promise<HTMLElement> {
   const o = await call<Overview>('GET', '/overview');
   const e = o.emergenciesToday;
+  // A language nobody online speaks is a staffing problem the supervisor can act on now.
+  const unserved = o.unservedLanguages
+    .map(
+      (u) =>
+        `${u.locale}: ${u.waiting}${u.emergencies ? ` (${u.emergencies} ${s.emergenciesShort})` : ''}`,
+    )
+    .join('; ');
   const share =
     e.share === null
       ? '—'
@@ -38,6 +46,8 @@ export async function renderOverview(s: Strings): Promise<HTMLElement> {
       el('dd', { text: String(o.inProgress) }),
       el('dt', { text: s.overdue }),
       el('dd', { class: o.overdue.length ? 'alert' : '', text: String(o.overdue.length) }),
+      el('dt', { text: s.unservedLanguages }),
+      el('dd', { class: unserved ? 'alert' : '', text: unserved || '—' }),
       el('dt', { text: s.emergencyShare }),
       el('dd', { text: share }),
     ),

@@ -75,6 +75,48 @@ function keyLabel(s: Strings, table: string, r: Row): string {
   return map?.[r.key] ?? (r.key === '(none)' ? none : r.key);
 }
 
+interface Gaps {
+  total: number;
+  groups: {
+    count: number;
+    examples: string[];
+    locales: string[];
+    firstSeen: string;
+    lastSeen: string;
+  }[];
+}
+
+/** For content editors: what people asked that the bot could not answer, grouped, newest words. */
+function gapList(s: Strings, gaps: Gaps): HTMLElement {
+  const day = (d: string) => new Date(d).toLocaleDateString();
+  return el(
+    'section',
+    { class: 'report-gaps', attrs: { 'aria-label': s.gaps } },
+    el('h3', { text: `${s.gaps} (${gaps.total})` }),
+    gaps.groups.length === 0
+      ? el('p', { class: 'empty', text: '—' })
+      : el(
+          'table',
+          {},
+          el(
+            'tbody',
+            {},
+            ...gaps.groups.map((g) =>
+              el(
+                'tr',
+                {},
+                el('td', { class: 'num', text: String(g.count) }),
+                el('td', { text: g.examples.join(' · ') }),
+                el('td', {
+                  text: `${g.locales.join(', ')} · ${day(g.firstSeen)}–${day(g.lastSeen)}`,
+                }),
+              ),
+            ),
+          ),
+        ),
+  );
+}
+
 /** Supervisors: the hotline's figures for a period and channel. */
 export function renderReports(s: Strings): HTMLElement {
   const today = new Date().toISOString().slice(0, 10);
@@ -94,6 +136,7 @@ export function renderReports(s: Strings): HTMLElement {
       ...(channel.value ? { channel: channel.value } : {}),
     }).toString();
     const r = await call<Report>('GET', `/reports?${q}`);
+    const gaps = await call<Gaps>('GET', `/reports/gaps?${q}`);
     const w = r.wait;
     out.replaceChildren(
       el('p', {
@@ -101,6 +144,7 @@ export function renderReports(s: Strings): HTMLElement {
         text: `${s.waitFigures}: ${w.cases} · median ${w.medianSeconds === null ? '—' : minutesSeconds(w.medianSeconds)} · p90 ${w.p90Seconds === null ? '—' : minutesSeconds(w.p90Seconds)}`,
       }),
       ...Object.entries(r.tables).map(([name, rows]) => table(s, name, rows, q)),
+      gapList(s, gaps),
     );
   };
   const view = el(

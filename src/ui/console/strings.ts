@@ -76,6 +76,7 @@ export const STRINGS = {
     allChannels: 'Mọi kênh',
     show: 'Xem',
     waitFigures: 'Thời gian chờ tư vấn viên (số ca, trung vị, p90)',
+    gaps: 'Câu hỏi bot chưa trả lời được (đã bỏ thông tin cá nhân)',
     reportKeys: {
       regions: {
         'northern-mountains': 'Trung du và miền núi phía Bắc',
@@ -210,6 +211,7 @@ export const STRINGS = {
     allChannels: 'All channels',
     show: 'Show',
     waitFigures: 'Wait for a counsellor (cases, median, p90)',
+    gaps: 'Questions the bot could not answer (personal data removed)',
     reportKeys: {
       regions: {
         'northern-mountains': 'Northern midlands and mountains',

@@ -1,7 +1,8 @@
 /** Settings a school writes on the <script> tag as data attributes. */
 export interface WidgetOptions {
   server: string;
-  lang: 'vi' | 'en';
+  /** The language the bot starts in: any locale the server has content for (`vi`, `en`, `km`...). */
+  lang: string;
   title: string;
   color: string;
   position: 'left' | 'right';
@@ -14,7 +15,7 @@ const DEFAULT_EXIT = 'https://www.google.com/search?q=th%E1%BB%9Di+ti%E1%BA%BFt'
 export function readOptions(script: HTMLScriptElement | null): WidgetOptions {
   const data = script?.dataset ?? {};
   const src = script?.src ? new URL(script.src, location.href) : new URL(location.href);
-  const lang = data.lang === 'en' ? 'en' : 'vi';
+  const lang = /^[a-z]{2,3}$/.test(data.lang ?? '') ? (data.lang as string) : 'vi';
   const color = /^#[0-9a-fA-F]{3,8}$/.test(data.color ?? '') ? (data.color as string) : '#0b6e4f';
   let exitUrl = DEFAULT_EXIT;
   try {

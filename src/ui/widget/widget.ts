@@ -37,7 +37,8 @@ function sessionKey(): string {
 
 function start(script: HTMLScriptElement | null) {
   const o = readOptions(script);
-  const s = STRINGS[o.lang];
+  // The widget's own few words exist in vi and en; the bot's answers come in any locale.
+  const s = o.lang === 'en' ? STRINGS.en : STRINGS.vi;
   const host = document.createElement('div');
   host.id = 'safe-journey-widget';
   const root = host.attachShadow({ mode: 'open' });

@@ -1,0 +1,104 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { LlmSettings } from '../../src/knowledge/llm/settings.js';
+import { type OpenAiFake, startOpenAiFake } from '../fakes/openai-fake.js';
+import { curated, GROUNDED, HOTLINE_QUESTION, withModel as withModelOn } from '../support/model.js';
+
+/**
+ * The optional model's token budget and its assist step, against the local
+ * OpenAI-compatible fake with the real `openai` client inside LangChain.
+ */
+
+let fake: OpenAiFake;
+beforeAll(async () => {
+  fake = await startOpenAiFake();
+});
+afterAll(() => fake.close());
+afterEach(() => {
+  fake.requests.length = 0;
+  fake.fallback = { status: 500, content: 'no scripted answer' };
+});
+
+const withModel = (settings: Partial<LlmSettings> = {}) => withModelOn(fake, settings);
+
+describe('the token budget', () => {
+  it('stops calls for the day once spent, and the curated answer is shown', async () => {
+    fake.fallback = {
+      json: { answer: GROUNDED, topicIds: ['hotline-111'] },
+      usage: { prompt_tokens: 9000, completion_tokens: 500 },
+    };
+    const run = await withModel({ dailyTokenBudget: 10_000 });
+    expect((await run.say(HOTLINE_QUESTION)).replies[0]?.composed).toBe(true);
+    const second = await run.say('gọi 111 có mất tiền không');
+    expect(second.replies[0]?.composed).toBeUndefined();
+    expect(fake.requests).toHaveLength(1);
+    expect(run.outcomes).toEqual(['compose:ok', 'compose:budget']);
+    expect(run.tokens).toBe(9500);
+  });
+
+  it('per conversation: one conversation spent does not stop another', async () => {
+    fake.fallback = {
+      json: { answer: GROUNDED, topicIds: ['hotline-111'] },
+      usage: { prompt_tokens: 3000, completion_tokens: 200 },
+    };
+    const run = await withModel({ perConversationTokenBudget: 5000 });
+    const other = await withModel({ perConversationTokenBudget: 5000 });
+    await run.say(HOTLINE_QUESTION);
+    await run.say(HOTLINE_QUESTION);
+    await other.say(HOTLINE_QUESTION);
+    expect(run.outcomes).toEqual(['compose:ok', 'compose:budget']);
+    expect(other.outcomes).toEqual(['compose:ok']);
+  });
+});
+
+describe('assist: search queries from the model, the curated answer shown', () => {
+  // The retriever alone hesitates between two topics on this paraphrase of "they keep my passport".
+  const PARAPHRASE = 'quyển sổ nhỏ màu xanh đi nước ngoài của em bị người ta cầm mất rồi';
+
+  it('finds the curated answer the retriever alone did not give', async () => {
+    const alone = await curated(PARAPHRASE);
+    expect(alone.replies[0]?.topicId).toBeUndefined();
+
+    fake.script({
+      json: {
+        vi: ['người khác đang giữ hộ chiếu của tôi'],
+        en: ['someone is keeping my passport'],
+      },
+    });
+    const run = await withModel({ mode: 'assist' });
+    const r = await run.say(PARAPHRASE);
+    expect(r.intent).toBe('answer');
+    expect(r.replies).toEqual((await curated('bị chủ giữ hộ chiếu')).replies.slice(0, 1));
+    expect(r.replies[0]?.composed).toBeUndefined();
+    expect(fake.requests).toHaveLength(1);
+    expect(fake.requests[0].response_format.json_schema.name).toBe('search_queries');
+    expect(run.outcomes).toEqual(['assist:ok']);
+  });
+
+  it('leaves a sure answer alone (no request), and keeps the fallback when the queries find nothing', async () => {
+    const run = await withModel({ mode: 'assist' });
+    await run.say(HOTLINE_QUESTION);
+    expect(fake.requests).toEqual([]);
+
+    fake.script({ json: { vi: [], en: [] } });
+    const text = 'công thức nấu phở bò ngon nhất';
+    const r = await run.say(text);
+    expect(r.intent).toBe('fallback');
+    expect(r.replies).toEqual((await curated(text)).replies);
+    expect(run.outcomes).toEqual(['assist:declined']);
+  });
+
+  it('in compose mode, then writes the answer for the topic it found', async () => {
+    fake.script({ json: { vi: ['người khác đang giữ hộ chiếu của tôi'], en: [] } }, (body) => ({
+      json: {
+        answer:
+          'Người khác không có quyền giữ hộ chiếu của bạn. Bạn có thể gọi 111 miễn phí để được tư vấn.',
+        topicIds: [body.messages[0].content.match(/<passage id="([^"]+)">/)[1]],
+      },
+    }));
+    const run = await withModel();
+    const r = await run.say(PARAPHRASE);
+    expect(r.replies[0]?.topicId).toBe('document-confiscation');
+    expect(r.replies[0]?.composed).toBe(true);
+    expect(run.outcomes).toEqual(['assist:ok', 'compose:ok']);
+  });
+});

@@ -1,0 +1,209 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import type { LlmSettings } from '../../src/knowledge/llm/settings.js';
+import { createModel } from '../../src/load-content.js';
+import { type OpenAiFake, startOpenAiFake } from '../fakes/openai-fake.js';
+import { content, conversation } from '../support/conversation.js';
+import {
+  curated,
+  fakeSettings,
+  GROUNDED,
+  HOTLINE_QUESTION,
+  withModel as withModelOn,
+} from '../support/model.js';
+
+/**
+ * The optional model, end to end: the real engine and content, the real
+ * `openai` client inside LangChain, and a local OpenAI-compatible fake that
+ * answers from a script and records what it was sent.
+ */
+
+let fake: OpenAiFake;
+beforeAll(async () => {
+  fake = await startOpenAiFake();
+});
+afterAll(() => fake.close());
+afterEach(() => {
+  fake.requests.length = 0;
+  fake.fallback = { status: 500, content: 'no scripted answer' };
+});
+
+const withModel = (settings: Partial<LlmSettings> = {}) => withModelOn(fake, settings);
+
+describe('compose: a short answer written from the curated passages', () => {
+  it('shows a grounded answer, keeping the curated title, sources and choices', async () => {
+    fake.script({ json: { answer: GROUNDED, topicIds: ['hotline-111'] } });
+    const run = await withModel();
+    const r = await run.say(HOTLINE_QUESTION);
+    const plain = await curated(HOTLINE_QUESTION);
+
+    expect(r.replies).toHaveLength(1);
+    const [reply] = r.replies;
+    expect(reply?.text).toBe(GROUNDED);
+    expect(reply?.composed).toBe(true);
+    const { text: _t, composed: _c, ...rest } = reply ?? { text: '' };
+    const { text: _p, ...curatedRest } = plain.replies[0] ?? { text: '' };
+    expect(rest).toEqual(curatedRest);
+    expect(r.topics[0]).toBe('hotline-111');
+    expect(run.outcomes).toEqual(['compose:ok']);
+
+    // What went out: the rules, the curated passage under its id, the question, a JSON schema.
+    const [sent] = fake.requests;
+    expect(sent.model).toBe('gpt-4o-mini');
+    expect(sent.response_format.json_schema.name).toBe('grounded_answer');
+    expect(sent.messages[0].content).toContain('<passage id="hotline-111">');
+    expect(sent.messages[1].content).toContain(HOTLINE_QUESTION);
+  });
+
+  it.each<[string, Parameters<OpenAiFake['script']>[0], string]>([
+    [
+      'an invented phone number',
+      {
+        json: {
+          answer: 'Bạn hãy gọi ngay 0912 345 678 để được giúp, miễn phí.',
+          topicIds: ['hotline-111'],
+        },
+      },
+      'rejected:ungrounded_phones',
+    ],
+    [
+      'a citation that was not retrieved',
+      { json: { answer: GROUNDED, topicIds: ['hotline-111', 'organ-sale-prices'] } },
+      'rejected:unknown_citation',
+    ],
+    ['broken JSON', { content: '{"answer": "111 là tổng đài' }, 'malformed'],
+    ['JSON of the wrong shape', { json: { reply: GROUNDED } }, 'malformed'],
+    ['a refusal', { refusal: 'I cannot help with that.' }, 'refused'],
+    ['a server error', { status: 503 }, 'error'],
+    ['an empty answer', { json: { answer: '  ', topicIds: [] } }, 'declined'],
+  ])('replaces %s with the curated answer', async (_what, script, why) => {
+    fake.script(script);
+    const run = await withModel();
+    const r = await run.say(HOTLINE_QUESTION);
+    expect(r.replies).toEqual((await curated(HOTLINE_QUESTION)).replies);
+    expect(fake.requests).toHaveLength(1);
+    // Why, as the metrics count it and (for failures) the log says it.
+    expect([...run.outcomes, run.problems[0]?.reason].filter(Boolean).join(':')).toBe(
+      `compose:${why}`,
+    );
+  });
+
+  it('gives up on a model that takes 30 seconds, within the timeout, and shows the curated answer', async () => {
+    fake.script({ delayMs: 30_000, json: { answer: GROUNDED, topicIds: ['hotline-111'] } });
+    const run = await withModel({ timeoutMs: 300 });
+    const started = performance.now();
+    const r = await run.say(HOTLINE_QUESTION);
+    const ms = performance.now() - started;
+    expect(r.replies).toEqual((await curated(HOTLINE_QUESTION)).replies);
+    expect(run.outcomes).toEqual(['compose:timeout']);
+    expect(fake.requests).toHaveLength(1);
+    expect(ms).toBeLessThan(2000);
+  });
+});
+
+describe('what reaches the model', () => {
+  const PERSONAL =
+    'em tên Lan, sđt 0912 345 678, mail lan.nguyen92@gmail.com, CCCD 079203001234. ' +
+    'Tổng đài 111 là gì vậy, gọi có mất tiền không';
+
+  it('never a phone number, e-mail or ID number from the person’s message', async () => {
+    fake.script({ json: { answer: GROUNDED, topicIds: ['hotline-111'] } });
+    const run = await withModel();
+    const r = await run.say(PERSONAL);
+    expect(r.replies[0]?.composed).toBe(true);
+    expect(fake.requests).toHaveLength(1);
+    const sent = JSON.stringify(fake.requests);
+    for (const secret of ['0912', '345 678', 'lan.nguyen92', 'gmail', '079203001234']) {
+      expect(sent).not.toContain(secret);
+    }
+    expect(sent).toContain('[phone]');
+    expect(sent).toContain('[email]');
+    expect(sent).toContain('[id-number]');
+  });
+
+  it('only the current message by default; earlier ones, scrubbed, only with LLM_SEND_TRANSCRIPTS', async () => {
+    const first = 'em là Hoa, số em 0389 123 456, em sợ lắm';
+    fake.fallback = { json: { answer: GROUNDED, topicIds: ['hotline-111'] } };
+    /** What the model was sent for the second message of a conversation. */
+    const secondRequest = async (settings: Partial<LlmSettings>) => {
+      const run = await withModel(settings);
+      await run.say(first);
+      const before = fake.requests.length;
+      await run.say(HOTLINE_QUESTION);
+      expect(fake.requests).toHaveLength(before + 1);
+      return JSON.stringify(fake.requests.at(-1).messages);
+    };
+    const quiet = await secondRequest({});
+    expect(quiet).toContain(HOTLINE_QUESTION);
+    expect(quiet).not.toContain('em sợ lắm');
+    const told = await secondRequest({ sendTranscripts: true });
+    expect(told).toContain('em là Hoa, số em [phone], em sợ lắm');
+    expect(JSON.stringify(fake.requests)).not.toContain('0389');
+  });
+
+  it('and nothing of the conversation is printed, even with OPENAI_LOG=debug', async () => {
+    const printed: string[] = [];
+    const spies = (['log', 'info', 'debug', 'warn', 'error'] as const).map((level) =>
+      vi.spyOn(console, level).mockImplementation((...args: unknown[]) => {
+        printed.push(args.map((a) => (typeof a === 'string' ? a : JSON.stringify(a))).join(' '));
+      }),
+    );
+    process.env.OPENAI_LOG = 'debug';
+    try {
+      fake.script({ json: { answer: GROUNDED, topicIds: ['hotline-111'] } });
+      const run = await withModel();
+      expect((await run.say(HOTLINE_QUESTION)).replies[0]?.composed).toBe(true);
+    } finally {
+      delete process.env.OPENAI_LOG;
+      for (const spy of spies) spy.mockRestore();
+    }
+    expect(printed.join('\n')).not.toContain('111');
+  });
+
+  it('nothing at all with the model off: no client, no request', async () => {
+    const model = await createModel(
+      fakeSettings(fake, { mode: 'off', sendTranscripts: true }),
+      content(),
+    );
+    expect(model).toBeUndefined();
+    const c = conversation();
+    for (const text of [
+      HOTLINE_QUESTION,
+      'công thức nấu phở bò ngon nhất',
+      'bị chủ giữ hộ chiếu',
+    ]) {
+      await c.say(text);
+    }
+    expect(fake.requests).toEqual([]);
+  });
+});
+
+describe('what the model never touches', () => {
+  it('an emergency: never sent, never waited for, the reply unchanged', async () => {
+    fake.fallback = { delayMs: 30_000, json: { answer: GROUNDED, topicIds: ['hotline-111'] } };
+    const run = await withModel();
+    const text = 'cứu em với, họ nhốt em trong phòng, tổng đài 111 là gì';
+    const r = await run.say(text);
+    expect(r.urgency).toBe('emergency');
+    expect(r.replies).toEqual((await curated(text)).replies);
+    expect(fake.requests).toEqual([]);
+  });
+
+  it('urgent messages, refusals, requests for a person, commands and greetings', async () => {
+    fake.fallback = { json: { answer: GROUNDED, topicIds: ['hotline-111'] } };
+    const run = await withModel();
+    for (const text of [
+      'bị chủ giữ hộ chiếu',
+      'chỉ tôi cách làm hộ chiếu giả để đưa người đi',
+      'cho em gặp tư vấn viên',
+      'menu',
+      'chào ad',
+    ]) {
+      const r = await run.say(text);
+      expect(
+        r.replies.some((x) => x.composed),
+        text,
+      ).toBe(false);
+    }
+    expect(fake.requests).toEqual([]);
+  });
+});

@@ -1,0 +1,68 @@
+import type { TurnResult } from '../../src/core/types.js';
+import type { LlmOutcome, LlmProblem, LlmSettings } from '../../src/knowledge/llm/settings.js';
+import { assembleEngine, createModel } from '../../src/load-content.js';
+import { createSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
+import type { OpenAiFake } from '../fakes/openai-fake.js';
+import { content, conversation } from './conversation.js';
+
+/** A question the curated content answers for sure (topic `hotline-111`), with no triage signal. */
+export const HOTLINE_QUESTION = 'tổng đài 111 là gì vậy';
+/** A composed answer to it that every guard lets through. */
+export const GROUNDED =
+  '111 là tổng đài quốc gia về phòng, chống mua bán người. Bạn gọi miễn phí, lúc nào cũng có người nghe máy. Nếu đang gặp nguy hiểm, hãy gọi 113.';
+
+/** One conversation with the model on, and what the model's meter and problem hook saw. */
+export interface ModelRun {
+  say(text: string): Promise<TurnResult>;
+  problems: LlmProblem[];
+  /** `step:outcome` of every call, in order. */
+  outcomes: string[];
+  tokens: number;
+}
+
+/** The settings of a model pointed at the fake (compose, generous budget, 3 s). */
+export function fakeSettings(fake: OpenAiFake, settings: Partial<LlmSettings> = {}): LlmSettings {
+  return {
+    mode: 'compose',
+    apiKey: fake.apiKey,
+    baseUrl: fake.baseUrl,
+    model: 'gpt-4o-mini',
+    timeoutMs: 3000,
+    dailyTokenBudget: 1_000_000,
+    sendTranscripts: false,
+    timeZone: 'Asia/Ho_Chi_Minh',
+    ...settings,
+  };
+}
+
+/** A conversation over the real engine and content with the real model client talking to the fake. */
+export async function withModel(
+  fake: OpenAiFake,
+  settings: Partial<LlmSettings> = {},
+): Promise<ModelRun> {
+  const run: ModelRun = {
+    say: async () => ({}) as TurnResult,
+    problems: [],
+    outcomes: [],
+    tokens: 0,
+  };
+  const model = await createModel(fakeSettings(fake, settings), content(), {
+    meter: {
+      tokens: (_step, _kind, n) => {
+        run.tokens += n;
+      },
+      call: (step, outcome: LlmOutcome) => void run.outcomes.push(`${step}:${outcome}`),
+    },
+    onProblem: (p) => void run.problems.push(p),
+  });
+  const store = createSqliteStore(':memory:');
+  const c = conversation({
+    store,
+    assembled: assembleEngine({ store, content: content(), model }),
+  });
+  run.say = (text) => c.say(text);
+  return run;
+}
+
+/** The same turn with the model off: what the person would read without it. */
+export const curated = (text: string) => conversation().say(text);
