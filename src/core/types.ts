@@ -102,6 +102,12 @@ export interface ConversationContext {
   flow?: FlowState | undefined;
   /** The person blocked or unfollowed the bot: nothing is sent until they write again. */
   unreachable?: boolean;
+  /** The optional profile question was offered (it is offered once per conversation). */
+  profileAsked?: boolean;
+  /** The next typed message may be the person's province (they may ignore the question). */
+  profileStep?: 'province' | undefined;
+  /** What the person chose to tell, for the hotline's anonymous figures. */
+  profile?: { callerType?: 'self' | 'relative-or-friend' | 'other'; province?: string };
   /** What a channel needs to write to this person later (Bot Framework: service URL, conversation). */
   address?: Record<string, string>;
 }

@@ -20,6 +20,7 @@ import { decideFlow } from './flow-step.js';
 import { applyHandoff } from './handoff-step.js';
 import { withLease } from './lease.js';
 import { applyModel } from './model-step.js';
+import { profileStep } from './profile-step.js';
 import { type Decision, routeChoice, routeText, tooLongText } from './route.js';
 import { applyTriage } from './safety.js';
 import { createSerialQueue } from './serial-queue.js';
@@ -117,11 +118,12 @@ export function createEngine({
         return result(conversation, quiet, conversation.locale, urgency, screened.signals);
       }
       const inFlow =
-        text.length > maxMessageChars
+        profileStep(kb, flowTools, conversation, inbound, text, locale) ??
+        (text.length > maxMessageChars
           ? undefined
           : await decideFlow(kb, flowTools, conversation, inbound, text, locale, () =>
               decide(inbound, text, locale),
-            );
+            ));
       const writtenIn = guess.locale && kb.locales.includes(guess.locale) ? guess.locale : locale;
       const triaged = applyTriage(
         kb,
@@ -141,6 +143,9 @@ export function createEngine({
         store,
       });
       urgency = maxUrgency(urgency, routed.raiseTo ?? 'none');
+      // Asking for a person, not in danger: the optional profile question, once.
+      const askProfile =
+        routed.openTicket === 'asked' && urgency === 'none' && !conversation.context.profileAsked;
       if (routed.erase) {
         await store.deleteConversation(conversation.id);
         return result(conversation, routed, locale, urgency, screened.signals);
@@ -153,10 +158,22 @@ export function createEngine({
           ...conversation.context,
           ...routed.context,
           ...(routed.localeChosen ? { localeChosen: true } : {}),
+          ...(askProfile ? { profileAsked: true } : {}),
+          // The province question holds for the next message only.
+          profileStep: routed.context?.profileStep,
           pendingLocale: routed.localeChosen ? undefined : pending,
         },
       });
-      const decision = await applyHandoff(kb, handoff, updated, routed, screened, text, nextLocale);
+      const decision = await applyHandoff(
+        kb,
+        handoff,
+        updated,
+        routed,
+        screened,
+        text,
+        nextLocale,
+        askProfile,
+      );
       for (const reply of decision.replies) {
         await store.appendMessage({
           conversationId: conversation.id,

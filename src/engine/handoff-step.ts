@@ -3,6 +3,7 @@ import type { Handoff } from '../handoff/handoff.js';
 import type { TriageResult } from '../handoff/triage.js';
 import type { KnowledgeBase } from '../knowledge/knowledge-base.js';
 import { format } from '../knowledge/messages.js';
+import { askProfileReply } from './profile-step.js';
 import type { Decision } from './route.js';
 
 /**
@@ -18,6 +19,8 @@ export async function applyHandoff(
   screened: TriageResult,
   text: string,
   locale: Locale,
+  /** Offer the optional profile question once a counsellor is actually on the way. */
+  askProfile = false,
 ): Promise<Decision> {
   const m = kb.messages(locale);
   if (decision.cancel) {
@@ -46,7 +49,11 @@ export async function applyHandoff(
             text: format(m.queued, { position: place.position, minutes: place.waitMinutes }),
             choices: [{ label: m.cancel_button, payload: 'cmd:cancel' }],
           };
-    return { ...decision, replies: [...decision.replies, info] };
+    // Only while someone is coming: when nobody can come, the person is told to call 111, and
+    // a question about them would only be in the way.
+    const coming = place.withinHours && place.online > 0;
+    const profile = askProfile && coming ? [askProfileReply(kb, locale)] : [];
+    return { ...decision, replies: [...decision.replies, info, ...profile] };
   }
   if (conversation.state === 'waiting') {
     await handoff.userMessage(conversation, text, screened.level, screened.signals);

@@ -219,7 +219,15 @@ export function createHandoff(o: HandoffOptions) {
           state: 'bot',
         });
         await tell(conversation, { text: texts.closed(conversation.locale) });
-        await store.recordEvent(closedEvent(result.ticket, outcome));
+        // What the person chose to tell fills what the counsellor did not record.
+        const told = conversation.context.profile ?? {};
+        const profile = { ...told, ...outcome.profile };
+        await store.recordEvent(
+          closedEvent(
+            result.ticket,
+            Object.keys(profile).length ? { ...outcome, profile } : outcome,
+          ),
+        );
         events.emit('ticket.closed', { ticket: result.ticket });
       }
       return result;

@@ -113,6 +113,8 @@ describe('reports', () => {
   it('counts a real closed case with its region, and a turn per message, with no text in either', async () => {
     server = await startTestServer();
     const lanUser = await signedInCounsellor(server.store, 'lan');
+    // The question is asked only while a counsellor is actually coming.
+    await server.store.setAvailability(lanUser.id, true);
     const lan = consoleApi(server.url, lanUser.token);
     const sup = consoleApi(
       server.url,
@@ -171,5 +173,59 @@ describe('reports', () => {
     expect(JSON.stringify(body)).not.toContain('0912345678');
     expect(pho.examples.join(' ')).toContain('[phone]');
     expect(body.groups[1].count).toBe(1);
+  });
+
+  it('offers the optional profile once when a person asks for a counsellor, and counts it at close', async () => {
+    server = await startTestServer();
+    const lanUser = await signedInCounsellor(server.store, 'lan');
+    // The question is asked only while a counsellor is actually coming.
+    await server.store.setAvailability(lanUser.id, true);
+    const lan = consoleApi(server.url, lanUser.token);
+    const sup = consoleApi(
+      server.url,
+      (await signedInCounsellor(server.store, 'sup', 'supervisor')).token,
+    );
+    let n = 0;
+    const say = (text: string, choice?: string) =>
+      server.engine.handle({
+        channel: 'web',
+        userId: 'profiled',
+        messageId: `p-${n++}`,
+        text,
+        ...(choice ? { choice } : {}),
+        receivedAt: new Date(),
+      });
+    const asked = await say('cho mình nói chuyện với tư vấn viên');
+    const question = asked.replies.at(-1);
+    expect(question?.choices?.map((c) => c.payload)).toEqual([
+      'profile:caller:self',
+      'profile:caller:relative-or-friend',
+      'profile:caller:other',
+      'profile:skip',
+    ]);
+    const province = await say('', 'profile:caller:relative-or-friend');
+    expect(province.replies[0]?.choices?.map((c) => c.payload)).toEqual(['profile:skip']);
+    // A former province name is understood; the reply thanks and asks nothing more.
+    const thanks = await say('Yên Bái');
+    expect(thanks.replies).toHaveLength(1);
+    expect(thanks.replies[0]?.choices ?? []).toEqual([]);
+    // Asking again does not ask the profile again.
+    const again = await say('cho mình nói chuyện với tư vấn viên');
+    expect(
+      again.replies.some((r) => r.choices?.some((c) => c.payload.startsWith('profile:'))),
+    ).toBe(false);
+
+    const next = await lan('POST', '/queue/next');
+    expect(next.status).toBe(200);
+    const closed = await lan('POST', `/tickets/${next.body.ticket.id}/close`, {
+      kind: 'information',
+      detail: 'none',
+    });
+    expect(closed.status).toBe(200);
+    const today = new Date().toISOString().slice(0, 10);
+    const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
+    const { body } = await sup('GET', `/reports?from=${today}&to=${tomorrow}`);
+    expect(body.tables['caller-types']).toEqual([{ key: 'relative-or-friend', count: 1 }]);
+    expect(body.tables.regions.map((r: { key: string }) => r.key)).toEqual(['northern-mountains']);
   });
 });
