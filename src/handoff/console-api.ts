@@ -85,8 +85,13 @@ export function createConsoleApi(deps: {
   }
 
   router.post('/login', body(loginSchema), async (req, res) => {
-    const session = await auth.login(req.body.username, req.body.password);
+    const session = await auth.login(req.body.username, req.body.password, req.ip ?? '');
     if (!session) return fail(res, 401, 'unauthorised', 'wrong username or password');
+    if ('lockedSeconds' in session) {
+      res.set('Retry-After', String(session.lockedSeconds));
+      const minutes = Math.ceil(session.lockedSeconds / 60);
+      return fail(res, 429, 'locked', `too many failed sign-ins; try again in ${minutes} minutes`);
+    }
     const { passwordHash: _, ...counsellor } = session.counsellor;
     res.json({ token: session.token, expiresAt: session.expiresAt, counsellor });
   });

@@ -17,11 +17,31 @@ export function createConsoleAuth(
 ) {
   const dummy =
     'scrypt$32768$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=';
+  const failures = createFailureCounter(now);
   return {
-    async login(username: string, password: string) {
+    /**
+     * A session for a right name and password; `{ lockedSeconds }` after too many
+     * failures for this name or from this address (counted in this process).
+     */
+    async login(
+      username: string,
+      password: string,
+      address = '',
+    ): Promise<
+      | { lockedSeconds: number }
+      | { token: string; expiresAt: Date; counsellor: Counsellor }
+      | undefined
+    > {
+      const keys = [`user:${username.toLowerCase()}`, `ip:${address}`];
+      const locked = failures.lockedSeconds(keys);
+      if (locked > 0) return { lockedSeconds: locked };
       const counsellor = await store.findCounsellor(username);
       const ok = await verifyPassword(password, counsellor?.passwordHash ?? dummy);
-      if (!counsellor || !ok) return undefined;
+      if (!counsellor || !ok) {
+        failures.fail(keys);
+        return undefined;
+      }
+      failures.clear(keys[0] as string);
       const token = randomBytes(32).toString('base64url');
       const expiresAt = new Date(now().getTime() + sessionHours * 3600_000);
       await store.createSession({
@@ -49,5 +69,49 @@ export function createConsoleAuth(
 }
 
 export type ConsoleAuth = ReturnType<typeof createConsoleAuth>;
+
+/** Failed sign-ins allowed per name, and per address, in LOCK_WINDOW_MS before a lockout. */
+const LIMITS = { user: 5, ip: 20 };
+const LOCK_WINDOW_MS = 15 * 60_000;
+
+/**
+ * Brute-force protection: too many wrong passwords for one name (or from one
+ * address) lock further tries for the rest of a 15-minute window. In memory
+ * per instance: an attacker spreading tries over N instances gets N times the
+ * tries, still far too few to guess a long password.
+ */
+function createFailureCounter(now: () => Date) {
+  const seen = new Map<string, { count: number; since: number }>();
+  const limit = (key: string) => (key.startsWith('user:') ? LIMITS.user : LIMITS.ip);
+  const current = (key: string) => {
+    const entry = seen.get(key);
+    if (entry && now().getTime() - entry.since >= LOCK_WINDOW_MS) seen.delete(key);
+    return seen.get(key);
+  };
+  return {
+    lockedSeconds(keys: string[]): number {
+      let wait = 0;
+      for (const key of keys) {
+        const entry = current(key);
+        if (entry && entry.count >= limit(key)) {
+          wait = Math.max(wait, Math.ceil((entry.since + LOCK_WINDOW_MS - now().getTime()) / 1000));
+        }
+      }
+      return wait;
+    },
+    fail(keys: string[]) {
+      for (const key of keys) {
+        const entry = current(key) ?? { count: 0, since: now().getTime() };
+        entry.count++;
+        seen.set(key, entry);
+      }
+      // Bounded memory under a flood of made-up names.
+      if (seen.size > 50_000) seen.clear();
+    },
+    clear(key: string) {
+      seen.delete(key);
+    },
+  };
+}
 
 export const ROLE_RANK: Record<Role, number> = { counsellor: 0, supervisor: 1, admin: 2 };

@@ -62,6 +62,26 @@ describe('counsellor handoff over real HTTP and sockets', () => {
     expect((await me('GET', '/me')).status).toBe(401);
   });
 
+  it('locks a name after five wrong passwords, even against the right one, and not other names', async () => {
+    server = await startTestServer();
+    await counsellor(server, 'lan');
+    await counsellor(server, 'mai');
+    const anon = api(server);
+    for (let i = 0; i < 5; i++) {
+      const wrong = await anon('POST', '/login', {
+        username: 'lan',
+        password: `guess-${i}-wrong!`,
+      });
+      expect(wrong.status).toBe(401);
+    }
+    const locked = await anon('POST', '/login', { username: 'lan', password: PASSWORD });
+    expect(locked.status).toBe(429);
+    expect(locked.body.error.message).toMatch(/try again in 15 minutes/);
+    expect((await anon('POST', '/login', { username: 'mai', password: PASSWORD })).status).toBe(
+      200,
+    );
+  });
+
   it('puts an emergency at the top of the queue with its signals, in the same turn as the safety reply', async () => {
     server = await startTestServer();
     const lan = await counsellor(server, 'lan');
