@@ -9,6 +9,7 @@ import {
 } from '../fakes/botframework-fake.js';
 import { waitUntil } from '../fakes/fake-server.js';
 import { consoleApi, signedInCounsellor } from '../support/counsellors.js';
+import { pollQueue, pollUntil } from '../support/poll.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 
 const DAY = 86_400_000;
@@ -362,22 +363,4 @@ function unsignedJwt(claims: Record<string, unknown>): string {
   const part = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
   const exp = Math.floor(Date.now() / 1000) + 3600;
   return `${part({ alg: 'RS256', typ: 'JWT', kid: 'k1' })}.${part({ ...claims, exp })}.c2ln`;
-}
-
-async function pollUntil<T>(check: () => Promise<T | undefined>, timeoutMs = 5000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
-
-/** The id of the first queued ticket, once there is one. */
-function pollQueue(api: ReturnType<typeof consoleApi>): Promise<string> {
-  return pollUntil(async () => {
-    const q = await api('GET', '/queue');
-    return (q.body.queued[0] as { id: string } | undefined)?.id;
-  });
 }

@@ -10,6 +10,7 @@ import {
   startLineFake,
 } from '../fakes/line-fake.js';
 import { consoleApi, signedInCounsellor } from '../support/counsellors.js';
+import { pollQueue, pollUntil } from '../support/poll.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: LINE message objects are inspected loosely.
@@ -360,22 +361,4 @@ function env(fake: LineFake, extra: Record<string, string>) {
     OUTBOX_POLL_MS: '50',
     ...extra,
   };
-}
-
-async function pollUntil<T>(check: () => Promise<T | undefined>, timeoutMs = 5000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
-
-/** The id of the first queued ticket, once there is one. */
-function pollQueue(api: ReturnType<typeof consoleApi>): Promise<string> {
-  return pollUntil(async () => {
-    const q = await api('GET', '/queue');
-    return (q.body.queued[0] as { id: string } | undefined)?.id;
-  });
 }
