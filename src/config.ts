@@ -33,6 +33,10 @@ const schema = z.object({
     .string()
     .regex(/^[a-z]{2,3}$/)
     .default('vi'),
+  /** Webhook requests accepted from one IP address per minute (platforms post from many addresses), then 429. */
+  WEBHOOK_RATE_PER_IP_PER_MINUTE: z.coerce.number().int().min(1).default(6000),
+  /** Messages one platform user may send per minute; beyond it turns are skipped and one friendly notice is sent. */
+  USER_RATE_PER_MINUTE: z.coerce.number().int().min(1).default(30),
   /** Longest message accepted, in characters. */
   MAX_MESSAGE_CHARS: z.coerce.number().int().min(100).max(20000).default(2000),
   /** Origins allowed to embed the widget, comma-separated; `*` allows any site. */

@@ -60,3 +60,20 @@ export function header(headers: IncomingHttpHeaders, name: string): string {
   const v = headers[name];
   return typeof v === 'string' ? v : '';
 }
+
+/**
+ * When an event happened, from an epoch-ms field; now when the field is
+ * missing, not a number or out of Date's range (an Invalid Date would break
+ * the turn after the platform already had its 200).
+ */
+export function eventDate(ms: unknown): Date {
+  const at = new Date(typeof ms === 'number' || typeof ms === 'string' ? Number(ms) : Number.NaN);
+  return Number.isNaN(at.getTime()) || (typeof ms === 'string' && ms.trim() === '')
+    ? new Date()
+    : at;
+}
+
+/** A field that must be a non-empty string (an id, a payload), else undefined. */
+export function textField(v: unknown): string | undefined {
+  return typeof v === 'string' && v !== '' ? v : undefined;
+}

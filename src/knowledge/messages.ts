@@ -81,6 +81,8 @@ export const messagesSchema = z.object({
   flow_resume: text,
   exit_confirm: text,
   exit_done: text,
+  /** Sent once per window to someone writing faster than the per-user limit. */
+  rate_limited: text,
 });
 
 export type Messages = z.infer<typeof messagesSchema>;

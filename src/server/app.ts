@@ -5,6 +5,7 @@ import helmet from 'helmet';
 import type { Store } from '../store/store.js';
 import type { Logger } from './logger.js';
 import type { Metrics } from './metrics.js';
+import { ipRateLimit } from './rate-limit.js';
 
 export interface AppOptions {
   store: Store;
@@ -23,6 +24,8 @@ export interface AppOptions {
   routes?: { path: string; router: Router }[];
   /** Channel webhooks: mounted before the JSON parser, because signatures cover the raw bytes. */
   webhooks?: { path: string; router: Router }[];
+  /** Webhook requests allowed from one IP per minute, then 429 (default 6000). */
+  webhookRatePerIpPerMinute?: number;
 }
 
 /**
@@ -48,7 +51,9 @@ export function createApp(options: AppOptions): Express {
       crossOriginResourcePolicy: { policy: 'cross-origin' },
     }),
   );
-  for (const { path, router } of options.webhooks ?? []) app.use(path, router);
+  // One limiter for all webhook routes: a flood from one address, whatever door it knocks on.
+  const perIp = ipRateLimit(options.webhookRatePerIpPerMinute ?? 6000);
+  for (const { path, router } of options.webhooks ?? []) app.use(path, perIp, router);
   app.use(express.json({ limit: '32kb' }));
 
   app.get('/healthz', (_req, res) => {

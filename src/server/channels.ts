@@ -7,6 +7,7 @@ import type { Store } from '../store/store.js';
 import type { Logger } from './logger.js';
 import type { Metrics } from './metrics.js';
 import type { Outbox } from './outbox.js';
+import { createWindowLimiter } from './rate-limit.js';
 
 export interface ChannelWiring {
   adapters: ChannelAdapter[];
@@ -16,6 +17,8 @@ export interface ChannelWiring {
   outbox: Outbox;
   logger: Logger;
   metrics: Metrics;
+  /** Messages one platform user may send per minute before turns are skipped (default 30). */
+  userRatePerMinute?: number;
 }
 
 /**
@@ -25,6 +28,8 @@ export interface ChannelWiring {
  */
 export function wireChannels(w: ChannelWiring) {
   const { engine, store, knowledge, outbox, logger, metrics } = w;
+  // Counted after the signature check, so only real platform users use up a window.
+  const perUser = createWindowLimiter({ limit: w.userRatePerMinute ?? 30, windowMs: 60_000 });
 
   function labels(locale: Locale): ComposeLabels {
     const m = knowledge.messages(locale);
@@ -68,6 +73,23 @@ export function wireChannels(w: ChannelWiring) {
     );
   }
 
+  /** Too fast: no turn; the first time in a window, one friendly notice through the channel. */
+  async function slowDown(adapter: ChannelAdapter, event: ChannelEvent, notify: boolean) {
+    metrics.turnErrors.inc({ reason: 'rate_limited' });
+    if (!notify || event.type === 'stop') return;
+    await remember(adapter.name, event);
+    const c =
+      (await store.findConversation(adapter.name, event.userId)) ??
+      (await store.openConversation(adapter.name, event.userId, knowledge.defaultLocale));
+    const reply: Reply = { text: knowledge.messages(c.locale).rate_limited };
+    await outbox.enqueue(c, render(adapter, [reply], c.locale), {
+      human: false,
+      key: `rate_limited:${event.messageId}`,
+      lastInboundAt: event.receivedAt,
+      ...(event.hint ? { hint: event.hint } : {}),
+    });
+  }
+
   /** The channel's address for later sends (Bot Framework), kept fresh on the conversation. */
   async function remember(channel: string, event: Exclude<ChannelEvent, { type: 'stop' }>) {
     if (!event.address) return;
@@ -103,10 +125,16 @@ export function wireChannels(w: ChannelWiring) {
           logger.warn({ channel: adapter.name, result }, 'webhook rejected');
       },
       deliver(events) {
+        // Counted as they arrive, before any turn runs: a burst is judged by when it came.
+        const limits = events.map((e) =>
+          e.type === 'stop' ? undefined : perUser.hit(`${adapter.name}:${e.userId}`),
+        );
         void (async () => {
-          for (const event of events) {
+          for (const [i, event] of events.entries()) {
+            const limit = limits[i];
             try {
-              await handle(adapter, event);
+              if (limit && !limit.allowed) await slowDown(adapter, event, limit.firstRefusal);
+              else await handle(adapter, event);
             } catch (error) {
               metrics.turnErrors.inc({ reason: 'server_error' });
               logger.error({ err: error, channel: adapter.name }, 'channel turn failed');

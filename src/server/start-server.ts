@@ -127,7 +127,16 @@ export async function startServer(
       });
     },
   });
-  const channels = wireChannels({ adapters, engine, store, knowledge, outbox, logger, metrics });
+  const channels = wireChannels({
+    adapters,
+    engine,
+    store,
+    knowledge,
+    outbox,
+    logger,
+    metrics,
+    userRatePerMinute: config.USER_RATE_PER_MINUTE,
+  });
   for (const adapter of adapters) {
     outbound.register(
       adapter.name,
@@ -157,6 +166,7 @@ export async function startServer(
     quickExitUrl: config.QUICK_EXIT_URL,
     isAccepting: () => accepting,
     webhooks: channels.routes,
+    webhookRatePerIpPerMinute: config.WEBHOOK_RATE_PER_IP_PER_MINUTE,
     routes: [
       {
         path: '/api/console',

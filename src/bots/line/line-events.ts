@@ -1,6 +1,7 @@
 import type { webhook } from '@line/bot-sdk';
 import type { Attachment } from '../../core/types.js';
 import type { ChannelEvent } from '../channel.js';
+import { eventDate, textField } from '../webhook.js';
 
 /**
  * LINE webhook bodies as our events (shared/reference/channels.md §3.4, from
@@ -39,12 +40,13 @@ export function parseLineBody(body: unknown): ChannelEvent[] {
 
 function parseEvent(ev: webhook.Event): ChannelEvent | undefined {
   if (typeof ev !== 'object' || ev === null || ev.mode === 'standby') return undefined;
-  if (ev.source?.type !== 'user' || !ev.source.userId) return undefined;
-  const userId = ev.source.userId;
-  const receivedAt = new Date(typeof ev.timestamp === 'number' ? ev.timestamp : Date.now());
+  // Types are checked, not trusted: a signed body of the right shape may still carry junk.
+  const userId = ev.source?.type === 'user' ? textField(ev.source.userId) : undefined;
+  if (!userId) return undefined;
+  const receivedAt = eventDate(ev.timestamp);
   if (ev.type === 'unfollow') return { type: 'stop', userId, receivedAt };
   // webhookEventId is the same on a redelivery (§3.7): the engine answers it once.
-  const messageId = ev.webhookEventId;
+  const messageId = textField(ev.webhookEventId);
   if (!messageId) return undefined;
   const common = { userId, messageId, receivedAt, ...replyHint(ev, receivedAt) };
   switch (ev.type) {
@@ -52,9 +54,13 @@ function parseEvent(ev: webhook.Event): ChannelEvent | undefined {
       return { type: 'start', ...common };
     case 'postback':
       // `params` (date/time pickers) is ignored: our choices are plain postback data.
-      return { type: 'message', text: '', choice: ev.postback.data, ...common };
+      return textField(ev.postback?.data)
+        ? { type: 'message', text: '', choice: ev.postback.data, ...common }
+        : undefined;
     case 'message':
-      return ev.message ? messageEvent(ev.message, common) : undefined;
+      return typeof ev.message === 'object' && ev.message !== null
+        ? messageEvent(ev.message, common)
+        : undefined;
     default:
       return undefined;
   }
@@ -64,7 +70,7 @@ function messageEvent(
   m: webhook.MessageContent,
   common: { userId: string; messageId: string; receivedAt: Date; hint?: LineHint },
 ): ChannelEvent {
-  if (m.type === 'text') return { type: 'message', text: m.text ?? '', ...common };
+  if (m.type === 'text') return { type: 'message', text: textField(m.text) ?? '', ...common };
   return { type: 'message', text: '', attachment: toAttachment(m), ...common };
 }
 
@@ -89,9 +95,10 @@ const KINDS: Record<string, Attachment['kind']> = {
  */
 function toAttachment(m: webhook.MessageContent): Attachment {
   // A type LINE adds later still gets the kind "please write" answer.
-  const kind = KINDS[m.type] ?? 'other';
+  const kind =
+    (typeof m.type === 'string' && Object.hasOwn(KINDS, m.type) && KINDS[m.type]) || 'other';
   const provider = (m as { contentProvider?: { type?: string; originalContentUrl?: string } })
     .contentProvider;
-  const url = provider?.type === 'external' ? provider.originalContentUrl : undefined;
+  const url = provider?.type === 'external' ? textField(provider.originalContentUrl) : undefined;
   return { kind, ...(url ? { url } : {}) };
 }

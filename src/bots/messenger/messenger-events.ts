@@ -1,5 +1,6 @@
 import type { Attachment } from '../../core/types.js';
 import type { ChannelEvent } from '../channel.js';
+import { eventDate, textField } from '../webhook.js';
 
 /**
  * Messenger webhook bodies as our events (shared/reference/channels.md §2.3,
@@ -40,32 +41,37 @@ export function parseMessengerBody(body: unknown, getStartedPayload: string): Ch
 }
 
 function parseEvent(ev: MessagingEvent, getStartedPayload: string): ChannelEvent | undefined {
-  const userId = ev.sender?.id;
+  // Every field is checked for its type: a body of the right shape may still carry junk.
+  const userId = textField(ev?.sender?.id);
   if (!userId) return undefined;
-  const receivedAt = new Date(ev.timestamp ?? Date.now());
+  const receivedAt = eventDate(ev.timestamp);
   if (ev.postback) {
-    const messageId = ev.postback.mid ?? `postback:${userId}:${ev.timestamp}`;
-    if (ev.postback.payload === getStartedPayload) {
+    const payload = textField(ev.postback.payload);
+    const messageId = textField(ev.postback.mid) ?? `postback:${userId}:${ev.timestamp}`;
+    if (payload === getStartedPayload) {
       return { type: 'start', userId, messageId, receivedAt };
     }
     return {
       type: 'message',
       userId,
       messageId,
-      text: ev.postback.title ?? '',
-      ...(ev.postback.payload ? { choice: ev.postback.payload } : {}),
+      text: textField(ev.postback.title) ?? '',
+      ...(payload ? { choice: payload } : {}),
       receivedAt,
     };
   }
   const m = ev.message;
-  if (!m?.mid || m.is_echo) return undefined;
-  const attachment = m.attachments?.[0] ? toAttachment(m.attachments[0]) : undefined;
+  const mid = textField(m?.mid);
+  if (!m || !mid || m.is_echo) return undefined;
+  const first = Array.isArray(m.attachments) ? m.attachments[0] : undefined;
+  const attachment = first ? toAttachment(first) : undefined;
+  const choice = textField(m.quick_reply?.payload);
   return {
     type: 'message',
     userId,
-    messageId: m.mid,
-    text: m.text ?? '',
-    ...(m.quick_reply?.payload ? { choice: m.quick_reply.payload } : {}),
+    messageId: mid,
+    text: textField(m.text) ?? '',
+    ...(choice ? { choice } : {}),
     ...(attachment ? { attachment } : {}),
     receivedAt,
   };
@@ -84,5 +90,6 @@ function toAttachment(a: {
   };
   // A sticker is an image with a sticker_id (reference §2.3).
   const kind = a.payload?.sticker_id ? 'sticker' : (kinds[a.type ?? ''] ?? 'other');
-  return { kind, ...(a.payload?.url ? { url: a.payload.url } : {}) };
+  const url = textField(a.payload?.url);
+  return { kind, ...(url ? { url } : {}) };
 }

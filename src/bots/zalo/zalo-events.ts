@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Attachment } from '../../core/types.js';
 import type { ChannelEvent } from '../channel.js';
-import { safeEqual } from '../webhook.js';
+import { eventDate, safeEqual } from '../webhook.js';
 
 /**
  * Zalo OA webhooks: the signature and the event shapes
@@ -90,7 +90,8 @@ export function parseZaloBody(body: unknown, queryPrefix: string): ChannelEvent[
     const messageId = `follow:${userId}:${String(b.timestamp)}`;
     return [{ type: 'start', userId, messageId, receivedAt }];
   }
-  if (name !== 'user_send_text' && !(name in MEDIA)) return [];
+  // Own keys only: `valueOf` or `__proto__` is in every object, not an event we handle.
+  if (name !== 'user_send_text' && !Object.hasOwn(MEDIA, name)) return [];
   const userId = idOf(b.sender?.id);
   if (!userId) return [];
   const m = b.message ?? {};
@@ -119,7 +120,7 @@ function choiceOf(text: string, prefix: string): string | undefined {
  */
 function eventTime(timestamp: unknown): Date {
   const ms = Number(timestamp);
-  return Number.isFinite(ms) && ms > 0 ? new Date(ms) : new Date();
+  return Number.isFinite(ms) && ms > 0 ? eventDate(ms) : new Date();
 }
 
 /** Zalo ids are strings that may exceed 2^53 (§1.5); a number would already have lost digits. */
