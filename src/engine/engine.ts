@@ -1,3 +1,4 @@
+import { setImmediate as yieldToIo } from 'node:timers/promises';
 import { InputError, TurnError } from '../core/errors.js';
 import type {
   Attachment,
@@ -252,7 +253,12 @@ export function createEngine({
       }
       const key = `${inbound.channel}\u0000${inbound.userId}`;
       // In order within this process (queue) and across instances (lease in the store).
-      return queue.run(key, () => withLease(store, `turn:${key}`, () => turn(inbound)));
+      // Each turn first lets pending I/O run: the store calls are synchronous on SQLite, and a
+      // burst of turns chained on microtasks would starve heartbeats and new connections.
+      return queue.run(key, async () => {
+        await yieldToIo();
+        return withLease(store, `turn:${key}`, () => turn(inbound));
+      });
     },
     async history(channel, userId) {
       const conversation = await store.findConversation(channel, userId);

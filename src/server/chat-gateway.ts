@@ -124,7 +124,8 @@ export function attachChatGateway(io: Server, options: ChatGatewayOptions): Name
       const result: TurnResult = await engine.handle({
         channel: 'web',
         userId: socket.data.userId,
-        messageId: id,
+        // The tab chooses its ids: scoped to the person, so nobody can mark another's message as seen.
+        messageId: `${socket.data.userId}:${id}`,
         text,
         ...(choice ? { choice } : {}),
         ...(socket.data.lang ? { localeHint: socket.data.lang } : {}),
