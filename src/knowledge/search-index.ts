@@ -61,17 +61,26 @@ export function buildKnowledgeIndex(articles: Article[], dict: TeencodeDictionar
     })),
   );
 
+  const typo = (term: string) => !isPair(term) && !term.startsWith('~') && term.length >= 6;
+
   function search(text: string, limit = 5): TopicHit[] {
     const queryTerms = [...new Set(tokenize(text))];
     if (queryTerms.length === 0) return [];
-    const results = index.search(queryTerms.join(' '), {
-      tokenize: (q) => q.split(' '),
-      processTerm: (t) => t,
+    const options = {
+      tokenize: (q: string) => q.split(' '),
+      processTerm: (t: string) => t,
       boost: { title: 2, questions: 3, keywords: 2.5, short: 1, body: 0.3 },
-      // Spelling slips in whole words only; syllable pairs and accented forms must match exactly.
-      fuzzy: (term) => (!isPair(term) && !term.startsWith('~') && term.length >= 6 ? 0.2 : false),
       weights: { fuzzy: 0.4, prefix: 0 },
-    });
+    };
+    const exact = index.search(queryTerms.join(' '), options);
+    // Spelling slips, in whole words of six letters or more only (syllable pairs and accented
+    // forms must match exactly), and only when such a word matched nothing: fuzzy matching is
+    // most of the search's cost, and most messages need none of it.
+    const found = new Set(exact.flatMap((r) => r.queryTerms));
+    const slips = queryTerms.some((t) => typo(t) && !found.has(t));
+    const results = slips
+      ? index.search(queryTerms.join(' '), { ...options, fuzzy: (t) => (typo(t) ? 0.2 : false) })
+      : exact;
     const unigrams = queryTerms.filter((t) => !isPair(t));
     const best = new Map<string, TopicHit>();
     for (const r of results) {
