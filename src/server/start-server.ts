@@ -59,6 +59,16 @@ function reportLabel(content: Content): ReportLabel {
   };
 }
 
+/** Whether a browser page at `origin` may open a chat (or the console) on this server. */
+export function originAllowed(allowed: string[], origin?: string, host?: string): boolean {
+  if (!origin || allowed.includes('*') || allowed.includes(origin)) return true;
+  try {
+    return new URL(origin).host === host;
+  } catch {
+    return false;
+  }
+}
+
 /** Durable channel state (Zalo's tokens) in the store, shared by every instance. */
 function channelState(store: Store): ChannelState {
   return {
@@ -194,6 +204,11 @@ export async function startServer(
     // A message is at most MAX_MESSAGE_CHARS; anything far larger is an abuse.
     maxHttpBufferSize: Math.max(16_384, config.MAX_MESSAGE_CHARS * 8),
     cors: { origin: origins.includes('*') ? true : origins },
+    // CORS only covers long-polling: a WebSocket from any page would still connect. So the
+    // handshake itself checks the page's origin against the allow-list (our own pages, such
+    // as the console, always pass; clients that send no Origin are not browsers on a page).
+    allowRequest: (req, done) =>
+      done(null, originAllowed(origins, req.headers.origin, req.headers.host)),
     serveClient: false,
     cookie: false,
   });

@@ -1,3 +1,4 @@
+import { io } from 'socket.io-client';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ChatAck, WidgetMessage } from '../../src/server/chat-gateway.js';
 import { connectChat, nextEvent, startTestServer, type TestServer } from '../support/server.js';
@@ -12,6 +13,30 @@ describe('web chat gateway (/chat over real Socket.IO)', () => {
   let server: TestServer;
   afterEach(async () => {
     await server?.cleanup();
+  });
+
+  it('lets only pages on the allow-list, and our own pages, open a chat', async () => {
+    server = await startTestServer({ WIDGET_ORIGINS: 'https://school.example' });
+    const open = (origin: string) =>
+      new Promise<string>((resolve) => {
+        const socket = io(`${server.url}/chat`, {
+          auth: { session: 'session-origin-000000' },
+          transports: ['websocket'],
+          forceNew: true,
+          extraHeaders: { origin },
+        });
+        socket.on('connect', () => {
+          socket.close();
+          resolve('connected');
+        });
+        socket.on('connect_error', () => {
+          socket.close();
+          resolve('refused');
+        });
+      });
+    expect(await open('https://school.example')).toBe('connected');
+    expect(await open('https://evil.example')).toBe('refused');
+    expect(await open(server.url)).toBe('connected');
   });
 
   it('greets a new tab, answers a question without diacritics with a sourced article', async () => {
