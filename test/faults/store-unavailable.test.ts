@@ -12,10 +12,10 @@ import { messengerEnv, type ServiceChild, startServiceChild } from './child.js';
  * a child process so that its synchronous busy wait (busy_timeout 5 s) cannot stall the test.
  * The scenario runs once; each test checks one thing it observed.
  *
- * What the code does today (two KNOWN GAPS, kept as `it.fails` so that they turn red, and must
- * be flipped, the day they are fixed):
- * - /readyz pings the store with `SELECT 1`, which reads no page of the file, so it answers
- *   200 "ready" while the file is locked (only slowly, when a turn is blocking the event loop);
+ * What the code does today (one KNOWN GAP, kept as `it.fails` so that it turns red, and must
+ * be flipped, the day it is fixed):
+ * - /readyz takes (and gives back) a write lock with no wait, so it answers 503 while another
+ *   process holds the file (it used to answer 200 from a `SELECT 1` that reads no page);
  * - the webhook acknowledges (200) before the turn; the turn then waits busy_timeout (5 s) and
  *   fails with SQLITE_BUSY ("channel turn failed"), so a message acknowledged during a lock
  *   longer than 5 s is lost: neither stored nor answered, and the platform will not redeliver.
@@ -140,7 +140,7 @@ describe('SQLite store locked by another connection', () => {
     expect(seen.longLockAck).toBe(200);
   });
 
-  it.fails('KNOWN GAP: reports not ready (503) while the file is locked', () => {
+  it('reports not ready (503) while the file is locked', () => {
     expect({ status: seen.readyLocked, body: seen.readyLockedBody }).toEqual({
       status: 503,
       body: JSON.stringify({ status: 'store unavailable' }),

@@ -260,7 +260,14 @@ export function createSqliteStore(filename: string, options: { cipher?: TextCiph
       return r ? { value: JSON.parse(r.value), updatedAt: new Date(r.updated_at) } : undefined;
     },
     async ping() {
-      db.prepare('SELECT 1').get();
+      // Ready means we can write now: a reserved lock, at once, given back at once. A plain
+      // SELECT answers even while another process holds the file exclusively.
+      db.pragma('busy_timeout = 0');
+      try {
+        db.exec('BEGIN IMMEDIATE; ROLLBACK');
+      } finally {
+        db.pragma('busy_timeout = 5000');
+      }
     },
 
     async close() {
