@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { waitUntil } from '../fakes/fake-server.js';
 import { type MessengerFake, startMessengerFake } from '../fakes/messenger-fake.js';
+import { messengerEnv } from '../support/channel-env.js';
 import { consoleApi, signedInCounsellor } from '../support/counsellors.js';
 import { pollQueue, pollUntil } from '../support/poll.js';
 import { startTestServer, type TestServer } from '../support/server.js';
@@ -18,7 +19,7 @@ describe('Messenger channel', () => {
 
   async function start(extra: Record<string, string> = {}) {
     fake = await startMessengerFake();
-    server = await startTestServer(env(fake, extra));
+    server = await startTestServer(messengerEnv(fake, extra));
     return `${server.url}/webhooks/messenger`;
   }
 
@@ -194,16 +195,3 @@ describe('Messenger channel', () => {
     ).rejects.toThrow(/MESSENGER_VERIFY_TOKEN/);
   });
 });
-
-function env(fake: MessengerFake, extra: Record<string, string>) {
-  return {
-    MESSENGER_APP_SECRET: fake.appSecret,
-    MESSENGER_PAGE_ACCESS_TOKEN: fake.pageAccessToken,
-    MESSENGER_VERIFY_TOKEN: fake.verifyToken,
-    MESSENGER_GRAPH_URL: fake.url,
-    MESSENGER_GRAPH_VERSION: fake.graphVersion,
-    OUTBOX_RETRY_BASE_MS: '50',
-    OUTBOX_POLL_MS: '50',
-    ...extra,
-  };
-}

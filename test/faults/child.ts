@@ -1,6 +1,7 @@
 import { type ChildProcess, fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { MessengerFake } from '../fakes/messenger-fake.js';
+import { messengerEnv as channelEnv } from '../support/channel-env.js';
 
 /**
  * The real service (src/main.ts, as `npm run dev` starts it) in a child process, so that a
@@ -61,23 +62,16 @@ export async function startServiceChild(env: Record<string, string>): Promise<Se
   return { url, process: child, output, kill: () => end('SIGKILL'), stop: () => end('SIGTERM') };
 }
 
-/** Settings that point the service's Messenger channel at the fake, with a fast outbox. */
+/** The Messenger settings for a child service on `dataDir`, retries capped short. */
 export function messengerEnv(
   fake: MessengerFake,
   dataDir: string,
   extra: Record<string, string> = {},
 ) {
-  return {
+  return channelEnv(fake, {
     DATA_DIR: dataDir,
-    MESSENGER_APP_SECRET: fake.appSecret,
-    MESSENGER_PAGE_ACCESS_TOKEN: fake.pageAccessToken,
-    MESSENGER_VERIFY_TOKEN: fake.verifyToken,
-    MESSENGER_GRAPH_URL: fake.url,
-    MESSENGER_GRAPH_VERSION: fake.graphVersion,
     USER_RATE_PER_MINUTE: '1000',
-    OUTBOX_RETRY_BASE_MS: '50',
     OUTBOX_RETRY_MAX_MS: '400',
-    OUTBOX_POLL_MS: '50',
     ...extra,
-  };
+  });
 }

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { type MessengerFake, startMessengerFake } from '../fakes/messenger-fake.js';
+import { messengerEnv } from '../support/channel-env.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 
 const TEXTS = [
@@ -29,17 +30,9 @@ describe('a platform answering 500 and 429 for a long stretch', () => {
   /** Each person's messages in order; returns what the platform accepted, per person. */
   async function conversation(failing: boolean) {
     fake = await startMessengerFake({ webhookRetries: 0 });
-    server = await startTestServer({
-      MESSENGER_APP_SECRET: fake.appSecret,
-      MESSENGER_PAGE_ACCESS_TOKEN: fake.pageAccessToken,
-      MESSENGER_VERIFY_TOKEN: fake.verifyToken,
-      MESSENGER_GRAPH_URL: fake.url,
-      MESSENGER_GRAPH_VERSION: fake.graphVersion,
-      USER_RATE_PER_MINUTE: '1000',
-      OUTBOX_RETRY_BASE_MS: '50',
-      OUTBOX_RETRY_MAX_MS: '400',
-      OUTBOX_POLL_MS: '50',
-    });
+    server = await startTestServer(
+      messengerEnv(fake, { USER_RATE_PER_MINUTE: '1000', OUTBOX_RETRY_MAX_MS: '400' }),
+    );
     const send = `/${fake.graphVersion}/me/messages`;
     if (failing) {
       fake.server.failNext(40, { status: 500 }, send);

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createWindowLimiter } from '../../src/server/rate-limit.js';
 import { waitUntil } from '../fakes/fake-server.js';
 import { type MessengerFake, startMessengerFake } from '../fakes/messenger-fake.js';
+import { messengerEnv } from '../support/channel-env.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 
 const FRIENDLY = /rất nhanh/;
@@ -29,16 +30,7 @@ describe('rate limits', () => {
 
   async function start(extra: Record<string, string>) {
     fake = await startMessengerFake();
-    server = await startTestServer({
-      MESSENGER_APP_SECRET: fake.appSecret,
-      MESSENGER_PAGE_ACCESS_TOKEN: fake.pageAccessToken,
-      MESSENGER_VERIFY_TOKEN: fake.verifyToken,
-      MESSENGER_GRAPH_URL: fake.url,
-      MESSENGER_GRAPH_VERSION: fake.graphVersion,
-      OUTBOX_RETRY_BASE_MS: '50',
-      OUTBOX_POLL_MS: '50',
-      ...extra,
-    });
+    server = await startTestServer(messengerEnv(fake, extra));
     return `${server.url}/webhooks/messenger`;
   }
 
