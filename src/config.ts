@@ -108,6 +108,8 @@ const schema = z.object({
   OUTBOX_RETRY_MAX_MS: z.coerce.number().int().min(1).default(300_000),
   OUTBOX_EXPIRY_HOURS: z.coerce.number().min(0.001).max(720).default(24),
   OUTBOX_POLL_MS: z.coerce.number().int().min(10).default(1000),
+  /** Acknowledged webhook events older than this and still unfinished are taken up again (a stopped instance's). */
+  INBOX_RESUME_SECONDS: z.coerce.number().min(0).max(3600).default(10),
   /** production | development | test; Bot Framework refuses anonymous mode in production. */
   NODE_ENV: z.string().default('development'),
   /** Seconds to wait for turns in flight when stopping. */

@@ -62,8 +62,12 @@ export interface SendContext {
 
 /** What an adapter's router reports to the service. */
 export interface WebhookHooks {
-  /** Hands verified events to the engine; returns at once (the platform already has its 200). */
-  deliver(events: ChannelEvent[]): void;
+  /**
+   * Hands verified events over. Resolves once they are stored: only then may the
+   * platform get its 200 (a failure means 5xx, and the platform delivers again).
+   * The turns run after that.
+   */
+  deliver(events: ChannelEvent[]): Promise<void>;
   /** Counts and logs a request's outcome (never its body). */
   observe(result: 'accepted' | 'bad_signature' | 'bad_request'): void;
 }

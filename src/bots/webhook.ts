@@ -23,7 +23,7 @@ export interface SignedWebhookOptions {
 export function signedWebhook(o: SignedWebhookOptions) {
   return [
     express.raw({ type: () => true, limit: o.limit ?? '1mb' }),
-    (req: Request, res: Response) => {
+    async (req: Request, res: Response) => {
       const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
       if (!o.verify(raw, req.headers)) {
         o.hooks.observe('bad_signature');
@@ -38,9 +38,8 @@ export function signedWebhook(o: SignedWebhookOptions) {
         res.status(400).json({ error: 'bad_request', message: 'body is not a valid event' });
         return;
       }
-      o.hooks.observe('accepted');
+      if (!(await acknowledgeable(o.hooks, events, res))) return;
       res.status(200).send(o.ack ?? 'OK');
-      o.hooks.deliver(events);
     },
   ];
 }
@@ -76,4 +75,23 @@ export function eventDate(ms: unknown): Date {
 /** A field that must be a non-empty string (an id, a payload), else undefined. */
 export function textField(v: unknown): string | undefined {
   return typeof v === 'string' && v !== '' ? v : undefined;
+}
+
+/**
+ * Stores the events before the platform gets its 200; when that fails the
+ * platform gets 503 and delivers again, so an acknowledged event is never lost.
+ */
+export async function acknowledgeable(
+  hooks: WebhookHooks,
+  events: ChannelEvent[],
+  res: Response,
+): Promise<boolean> {
+  try {
+    if (events.length) await hooks.deliver(events);
+  } catch {
+    res.status(503).json({ error: 'unavailable', message: 'could not store the event; retry' });
+    return false;
+  }
+  hooks.observe('accepted');
+  return true;
 }

@@ -124,7 +124,15 @@ export function wireChannels(w: ChannelWiring) {
         if (result !== 'accepted')
           logger.warn({ channel: adapter.name, result }, 'webhook rejected');
       },
-      deliver(events) {
+      async deliver(events) {
+        // Stored first: the platform's 200 waits for this, so a crash after it loses nothing.
+        const entries = events.map((event) => ({
+          id: inboxId(adapter.name, event),
+          channel: adapter.name,
+          event,
+          receivedAt: new Date(),
+        }));
+        await store.putInbox(entries);
         // Counted as they arrive, before any turn runs: a burst is judged by when it came.
         const limits = events.map((e) =>
           e.type === 'stop' ? undefined : perUser.hit(`${adapter.name}:${e.userId}`),
@@ -132,17 +140,54 @@ export function wireChannels(w: ChannelWiring) {
         void (async () => {
           for (const [i, event] of events.entries()) {
             const limit = limits[i];
-            try {
-              if (limit && !limit.allowed) await slowDown(adapter, event, limit.firstRefusal);
-              else await handle(adapter, event);
-            } catch (error) {
-              metrics.turnErrors.inc({ reason: 'server_error' });
-              logger.error({ err: error, channel: adapter.name }, 'channel turn failed');
-            }
+            await run(
+              adapter,
+              event,
+              entries[i]?.id as string,
+              limit && !limit.allowed ? limit : undefined,
+            );
           }
         })();
       },
     };
+  }
+
+  /** One event's turn, then its inbox entry goes; a failed turn is logged without text. */
+  async function run(
+    adapter: ChannelAdapter,
+    event: ChannelEvent,
+    id: string,
+    limited?: { firstRefusal: boolean },
+  ) {
+    try {
+      if (limited) await slowDown(adapter, event, limited.firstRefusal);
+      else await handle(adapter, event);
+      await store.deleteInbox(id);
+    } catch (error) {
+      metrics.turnErrors.inc({ reason: 'server_error' });
+      logger.error({ err: error, channel: adapter.name }, 'channel turn failed');
+    }
+  }
+
+  /**
+   * Events a stopped process acknowledged but did not finish: their turns run now.
+   * Only entries older than `graceMs`, so another live instance's work is left alone;
+   * a turn that had already run is recognised by its message id and not answered twice.
+   */
+  async function resume(graceMs: number) {
+    const byName = new Map(w.adapters.map((a) => [a.name, a]));
+    const left = await store.listInbox(new Date(Date.now() - graceMs), 500);
+    for (const entry of left) {
+      const adapter = byName.get(entry.channel);
+      if (!adapter) continue;
+      const raw = entry.event as ChannelEvent & { receivedAt: string };
+      await run(
+        adapter,
+        { ...raw, receivedAt: new Date(raw.receivedAt) } as ChannelEvent,
+        entry.id,
+      );
+    }
+    return left.length;
   }
 
   /** A message outside a turn (a counsellor's reply, "a counsellor joined"). */
@@ -166,5 +211,13 @@ export function wireChannels(w: ChannelWiring) {
       router: adapter.router(hooks(adapter)),
     })),
     deliver,
+    resume,
   };
+}
+
+/** A stable id per event: a redelivered event lands on the same inbox entry. */
+function inboxId(channel: string, event: ChannelEvent): string {
+  return event.type === 'stop'
+    ? `${channel}:stop:${event.userId}:${event.receivedAt.getTime()}`
+    : `${channel}:${event.type}:${event.messageId}`;
 }

@@ -234,8 +234,15 @@ export async function startServer(
   attachConsoleGateway(io, { auth, events, logger, handoff });
 
   await new Promise<void>((resolve) => http.listen(config.PORT, config.HOST, resolve));
-  // Pending sends left by a previous run go out now.
+  // Pending sends left by a previous run go out now, and acknowledged events it had not finished run.
   outbox.start();
+  const resumeInbox = () =>
+    void channels
+      .resume(config.INBOX_RESUME_SECONDS * 1000)
+      .catch((error) => logger.error({ err: error }, 'inbox resume failed'));
+  resumeInbox();
+  const inboxTimer = setInterval(resumeInbox, Math.max(1000, config.INBOX_RESUME_SECONDS * 500));
+  inboxTimer.unref();
   const { port } = http.address() as AddressInfo;
   const host = config.HOST === '0.0.0.0' ? '127.0.0.1' : config.HOST;
   logger.info({ port }, 'safe journey listening');
@@ -243,6 +250,7 @@ export async function startServer(
   let stopping: Promise<void> | undefined;
   async function stop() {
     accepting = false;
+    clearInterval(inboxTimer);
     stopAlerts();
     retention.stop();
     const grace = new Promise<void>((resolve) =>

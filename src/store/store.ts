@@ -60,6 +60,27 @@ export interface OutboxItem {
 
 export type NewOutboxItem = Omit<OutboxItem, 'status' | 'attempts' | 'nextAttemptAt' | 'error'>;
 
+/** A verified platform event, kept from its acknowledgement until its turn is done. */
+export interface InboxEntry {
+  id: string;
+  channel: string;
+  /** The parsed event (sealed at rest). */
+  event: unknown;
+  receivedAt: Date;
+}
+
+/**
+ * The inbox: a webhook is acknowledged only once its events are stored here,
+ * so a crash between the platform's 200 and the turn loses nothing.
+ */
+export interface InboxStore {
+  /** Stores entries; an id already there is left as it is (a redelivery). */
+  putInbox(entries: InboxEntry[]): Promise<void>;
+  /** Entries received before `before`, oldest first (left by a process that stopped). */
+  listInbox(before: Date, limit: number): Promise<InboxEntry[]>;
+  deleteInbox(id: string): Promise<void>;
+}
+
 /** The outbox: every platform message is stored before it is sent, so a restart loses nothing. */
 export interface OutboxStore {
   /** Stores new items; an id that already exists is left as it is (a redelivered turn). */
@@ -79,7 +100,7 @@ export interface OutboxStore {
  * same contract suite in `test/contracts/store-contract.ts`. Methods are async
  * so that a networked store fits the same shape.
  */
-export interface Store extends TicketStore, CounsellorStore, OutboxStore {
+export interface Store extends TicketStore, CounsellorStore, OutboxStore, InboxStore {
   /** Finds the conversation of this person on this channel, creating it if new. */
   openConversation(channel: string, userId: string, locale: Locale): Promise<Conversation>;
   /** The conversation of this person on this channel, if there is one. */

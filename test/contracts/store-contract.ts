@@ -279,6 +279,28 @@ export function runStoreContract(name: string, make: StoreFactory): void {
       ]);
     });
 
+    it('keeps inbox entries once each, across a restart, until deleted', async () => {
+      const at = new Date('2026-05-01T10:00:00Z');
+      const entry = (id: string, ms: number) => ({
+        id,
+        channel: 'messenger',
+        event: { type: 'message', userId: 'psid', text: 'cứu em' },
+        receivedAt: new Date(at.getTime() + ms),
+      });
+      await f.store.putInbox([entry('m:2', 2000), entry('m:1', 1000)]);
+      await f.store.putInbox([entry('m:1', 1000)]);
+      await f.store.close();
+      f.store = await f.reopen();
+      const listed = await f.store.listInbox(new Date(at.getTime() + 5000), 10);
+      expect(listed.map((e) => e.id)).toEqual(['m:1', 'm:2']);
+      expect(listed[0]?.event).toEqual({ type: 'message', userId: 'psid', text: 'cứu em' });
+      expect(await f.store.listInbox(new Date(at.getTime() + 1500), 10)).toHaveLength(1);
+      await f.store.deleteInbox('m:1');
+      expect((await f.store.listInbox(new Date(at.getTime() + 5000), 10)).map((e) => e.id)).toEqual(
+        ['m:2'],
+      );
+    });
+
     it('answers the readiness ping', async () => {
       await expect(f.store.ping()).resolves.toBeUndefined();
     });

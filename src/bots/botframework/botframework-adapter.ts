@@ -1,5 +1,6 @@
 import express, { type Request, type Response, Router } from 'express';
 import type { ChannelAdapter, ChannelEvent, WebhookHooks } from '../channel.js';
+import { acknowledgeable } from '../webhook.js';
 import { createConnector } from './botframework-client.js';
 import { activityEvents, type InboundActivity, parseActivity } from './botframework-events.js';
 import { DEFAULT_RENDER, type RenderSettings, renderBotFramework } from './botframework-render.js';
@@ -87,7 +88,7 @@ export function createBotFrameworkAdapter(settings: BotFrameworkSettings): Chann
 }
 
 /** Parses, answers 200 at once, then hands the events over. */
-function accept(req: Request, res: Response, hooks: WebhookHooks) {
+async function accept(req: Request, res: Response, hooks: WebhookHooks) {
   let events: ChannelEvent[];
   try {
     const raw = Buffer.isBuffer(req.body) ? req.body.toString('utf8') : '';
@@ -103,9 +104,8 @@ function accept(req: Request, res: Response, hooks: WebhookHooks) {
     res.status(400).json({ error: 'bad_request', message: 'body is not a valid Activity' });
     return;
   }
-  hooks.observe('accepted');
+  if (!(await acknowledgeable(hooks, events, res))) return;
   res.status(200).end();
-  if (events.length) hooks.deliver(events);
 }
 
 /**

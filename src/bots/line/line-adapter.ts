@@ -2,6 +2,7 @@ import { JSONParseError, middleware, SignatureValidationFailed } from '@line/bot
 import express, { type NextFunction, type Request, type Response, Router } from 'express';
 import { PlatformError } from '../../core/errors.js';
 import type { ChannelAdapter, ChannelEvent, SendContext, WebhookHooks } from '../channel.js';
+import { acknowledgeable } from '../webhook.js';
 import { createLineClient, type LineMessage, retryKeyFor } from './line-client.js';
 import { parseLineBody } from './line-events.js';
 import { renderLine } from './line-render.js';
@@ -94,7 +95,7 @@ function lineRouter(channelSecret: string, hooks: WebhookHooks): Router {
     '/',
     express.raw({ type: () => true, limit: '1mb' }),
     middleware({ channelSecret }),
-    (req: Request, res: Response) => {
+    async (req: Request, res: Response) => {
       let events: ChannelEvent[];
       try {
         events = parseLineBody(req.body);
@@ -103,10 +104,9 @@ function lineRouter(channelSecret: string, hooks: WebhookHooks): Router {
         res.status(400).json({ error: 'bad_request', message: 'body is not a LINE webhook' });
         return;
       }
-      hooks.observe('accepted');
-      res.status(200).json({});
       // An empty list is LINE checking the connection (§3.4): nothing to hand over.
-      if (events.length) hooks.deliver(events);
+      if (!(await acknowledgeable(hooks, events, res))) return;
+      res.status(200).json({});
     },
   );
   // The SDK middleware reports through next(err) (§3.3); nothing of the body is logged.

@@ -1,5 +1,5 @@
 import type { Db } from 'mongodb';
-import type { OutboxItem, OutboxStore } from '../store.js';
+import type { InboxStore, OutboxItem, OutboxStore } from '../store.js';
 import type { TextCipher } from '../text-cipher.js';
 import { isDuplicate } from './mongo-store.js';
 
@@ -63,6 +63,46 @@ export async function mongoOutbox(db: Db, cipher: TextCipher): Promise<OutboxSto
         .limit(50)
         .toArray();
       return docs.map(toItem);
+    },
+  };
+}
+
+/** The inbox in MongoDB: `_id` is the event id, so a redelivery is stored once. */
+export async function mongoInbox(db: Db, cipher: TextCipher): Promise<InboxStore> {
+  const inbox = db.collection<{ _id: string; channel: string; event: string; receivedAt: Date }>(
+    'inbox',
+  );
+  await inbox.createIndex({ receivedAt: 1 });
+  return {
+    async putInbox(entries) {
+      for (const e of entries) {
+        try {
+          await inbox.insertOne({
+            _id: e.id,
+            channel: e.channel,
+            event: cipher.seal(JSON.stringify(e.event)),
+            receivedAt: e.receivedAt,
+          });
+        } catch (error) {
+          if (!isDuplicate(error)) throw error;
+        }
+      }
+    },
+    async listInbox(before, limit) {
+      const docs = await inbox
+        .find({ receivedAt: { $lt: before } })
+        .sort({ receivedAt: 1 })
+        .limit(limit)
+        .toArray();
+      return docs.map((d) => ({
+        id: d._id,
+        channel: d.channel,
+        event: JSON.parse(cipher.open(d.event)),
+        receivedAt: d.receivedAt,
+      }));
+    },
+    async deleteInbox(id) {
+      await inbox.deleteOne({ _id: id });
     },
   };
 }

@@ -4,7 +4,7 @@ import type { Conversation, StoredMessage } from '../../core/types.js';
 import type { Store } from '../store.js';
 import { noCipher, type TextCipher } from '../text-cipher.js';
 import { mongoHandoffStore } from './mongo-handoff.js';
-import { mongoOutbox } from './mongo-outbox.js';
+import { mongoInbox, mongoOutbox } from './mongo-outbox.js';
 import { mongoReports } from './mongo-reports.js';
 
 /** `context` and message `text` / `reply` are sealed strings (see text-cipher.ts). */
@@ -90,6 +90,7 @@ export async function createMongoStore(
     ...(await mongoHandoffStore(db, cipher)),
     ...(await mongoReports(db)),
     ...(await mongoOutbox(db, cipher)),
+    ...(await mongoInbox(db, cipher)),
     async openConversation(channel, userId, locale) {
       const now = new Date();
       try {

@@ -135,4 +135,10 @@ export const migrations: string[] = [
   );
   CREATE INDEX knowledge_gaps_by_time ON knowledge_gaps (at);
   `,
+  `
+  CREATE TABLE inbox (
+    id TEXT PRIMARY KEY, channel TEXT NOT NULL, event TEXT NOT NULL, received_at INTEGER NOT NULL
+  );
+  CREATE INDEX inbox_by_time ON inbox (received_at);
+  `,
 ];

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { OutboxItem, OutboxStore } from '../store.js';
+import type { InboxEntry, InboxStore, OutboxItem, OutboxStore } from '../store.js';
 import type { TextCipher } from '../text-cipher.js';
 
 interface OutboxRow {
@@ -93,6 +93,46 @@ export function sqliteOutbox(db: Database.Database, cipher: TextCipher): OutboxS
     },
     async undelivered(conversationId) {
       return (undelivered.all(conversationId) as OutboxRow[]).map((r) => toItem(r, cipher));
+    },
+  };
+}
+
+/** The inbox in SQLite: one row per verified event until its turn is done. */
+export function sqliteInbox(db: Database.Database, cipher: TextCipher): InboxStore {
+  const insert = db.prepare(
+    'INSERT INTO inbox (id, channel, event, received_at) VALUES (?, ?, ?, ?) ON CONFLICT (id) DO NOTHING',
+  );
+  const insertAll = db.transaction((entries: InboxEntry[]) => {
+    for (const e of entries) {
+      insert.run(e.id, e.channel, cipher.seal(JSON.stringify(e.event)), e.receivedAt.getTime());
+    }
+  });
+  const list = db.prepare(
+    'SELECT * FROM inbox WHERE received_at < ? ORDER BY received_at, rowid LIMIT ?',
+  );
+  const remove = db.prepare('DELETE FROM inbox WHERE id = ?');
+  return {
+    async putInbox(entries) {
+      // IMMEDIATE: the write lock is taken first, so a lock held elsewhere is waited for
+      // (busy_timeout) instead of failing at once when a deferred read would have to upgrade.
+      insertAll.immediate(entries);
+    },
+    async listInbox(before, limit) {
+      const rows = list.all(before.getTime(), limit) as {
+        id: string;
+        channel: string;
+        event: string;
+        received_at: number;
+      }[];
+      return rows.map((r) => ({
+        id: r.id,
+        channel: r.channel,
+        event: JSON.parse(cipher.open(r.event)),
+        receivedAt: new Date(r.received_at),
+      }));
+    },
+    async deleteInbox(id) {
+      remove.run(id);
     },
   };
 }

@@ -7,7 +7,7 @@ import type { ConversationPatch, NewMessage, Store } from '../store.js';
 import { noCipher, type TextCipher } from '../text-cipher.js';
 import { migrations } from './migrations.js';
 import { sqliteHandoffStore } from './sqlite-handoff.js';
-import { sqliteOutbox } from './sqlite-outbox.js';
+import { sqliteInbox, sqliteOutbox } from './sqlite-outbox.js';
 import { sqliteReports } from './sqlite-reports.js';
 
 interface ConversationRow {
@@ -127,6 +127,7 @@ export function createSqliteStore(filename: string, options: { cipher?: TextCiph
     ...sqliteHandoffStore(db, cipher),
     ...sqliteReports(db),
     ...sqliteOutbox(db, cipher),
+    ...sqliteInbox(db, cipher),
     async openConversation(channel: string, userId: string, locale: Locale) {
       const now = Date.now();
       q.insertConversation.run(randomUUID(), channel, userId, locale, now, now);
