@@ -16,8 +16,8 @@ export interface SignedWebhookOptions {
 }
 
 /**
- * The shape every webhook shares: raw body, signature check, parse, 200 at
- * once, then the turn. A bad or missing signature gets 401 and nothing of the
+ * The shape every webhook shares: raw body, signature check, parse, events
+ * stored (the inbox), 200, then the turn. A bad or missing signature gets 401 and nothing of the
  * body is read further or logged.
  */
 export function signedWebhook(o: SignedWebhookOptions) {
