@@ -1,28 +1,17 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { LlmSettings } from '../../src/knowledge/llm/settings.js';
-import { type OpenAiFake, startOpenAiFake } from '../fakes/openai-fake.js';
-import { curated, GROUNDED, HOTLINE_QUESTION, withModel as withModelOn } from '../support/model.js';
+import { describe, expect, it } from 'vitest';
+import { curated, GROUNDED, HOTLINE_QUESTION, useOpenAiFake } from '../support/model.js';
 
 /**
  * The optional model's token budget and its assist step, against the local
  * OpenAI-compatible fake with the real `openai` client inside LangChain.
  */
 
-let fake: OpenAiFake;
-beforeAll(async () => {
-  fake = await startOpenAiFake();
-});
-afterAll(() => fake.close());
-afterEach(() => {
-  fake.requests.length = 0;
-  fake.fallback = { status: 500, content: 'no scripted answer' };
-});
-
-const withModel = (settings: Partial<LlmSettings> = {}) => withModelOn(fake, settings);
+const ai = useOpenAiFake();
+const withModel = ai.withModel;
 
 describe('the token budget', () => {
   it('stops calls for the day once spent, and the curated answer is shown', async () => {
-    fake.fallback = {
+    ai.fake.fallback = {
       json: { answer: GROUNDED, topicIds: ['hotline-111'] },
       usage: { prompt_tokens: 9000, completion_tokens: 500 },
     };
@@ -30,13 +19,13 @@ describe('the token budget', () => {
     expect((await run.say(HOTLINE_QUESTION)).replies[0]?.composed).toBe(true);
     const second = await run.say('gọi 111 có mất tiền không');
     expect(second.replies[0]?.composed).toBeUndefined();
-    expect(fake.requests).toHaveLength(1);
+    expect(ai.fake.requests).toHaveLength(1);
     expect(run.outcomes).toEqual(['compose:ok', 'compose:budget']);
     expect(run.tokens).toBe(9500);
   });
 
   it('per conversation: one conversation spent does not stop another', async () => {
-    fake.fallback = {
+    ai.fake.fallback = {
       json: { answer: GROUNDED, topicIds: ['hotline-111'] },
       usage: { prompt_tokens: 3000, completion_tokens: 200 },
     };
@@ -58,7 +47,7 @@ describe('assist: search queries from the model, the curated answer shown', () =
     const alone = await curated(PARAPHRASE);
     expect(alone.replies[0]?.topicId).toBeUndefined();
 
-    fake.script({
+    ai.fake.script({
       json: {
         vi: ['người khác đang giữ hộ chiếu của tôi'],
         en: ['someone is keeping my passport'],
@@ -69,17 +58,17 @@ describe('assist: search queries from the model, the curated answer shown', () =
     expect(r.intent).toBe('answer');
     expect(r.replies).toEqual((await curated('bị chủ giữ hộ chiếu')).replies.slice(0, 1));
     expect(r.replies[0]?.composed).toBeUndefined();
-    expect(fake.requests).toHaveLength(1);
-    expect(fake.requests[0].response_format.json_schema.name).toBe('search_queries');
+    expect(ai.fake.requests).toHaveLength(1);
+    expect(ai.fake.requests[0].response_format.json_schema.name).toBe('search_queries');
     expect(run.outcomes).toEqual(['assist:ok']);
   });
 
   it('leaves a sure answer alone (no request), and keeps the fallback when the queries find nothing', async () => {
     const run = await withModel({ mode: 'assist' });
     await run.say(HOTLINE_QUESTION);
-    expect(fake.requests).toEqual([]);
+    expect(ai.fake.requests).toEqual([]);
 
-    fake.script({ json: { vi: [], en: [] } });
+    ai.fake.script({ json: { vi: [], en: [] } });
     const text = 'công thức nấu phở bò ngon nhất';
     const r = await run.say(text);
     expect(r.intent).toBe('fallback');
@@ -88,7 +77,7 @@ describe('assist: search queries from the model, the curated answer shown', () =
   });
 
   it('in compose mode, then writes the answer for the topic it found', async () => {
-    fake.script({ json: { vi: ['người khác đang giữ hộ chiếu của tôi'], en: [] } }, (body) => ({
+    ai.fake.script({ json: { vi: ['người khác đang giữ hộ chiếu của tôi'], en: [] } }, (body) => ({
       json: {
         answer:
           'Người khác không có quyền giữ hộ chiếu của bạn. Bạn có thể gọi 111 miễn phí để được tư vấn.',

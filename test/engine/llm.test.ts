@@ -1,14 +1,14 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { LlmSettings } from '../../src/knowledge/llm/settings.js';
 import { createModel } from '../../src/load-content.js';
-import { type OpenAiFake, startOpenAiFake } from '../fakes/openai-fake.js';
+import type { OpenAiFake } from '../fakes/openai-fake.js';
 import { content, conversation } from '../support/conversation.js';
 import {
   curated,
   fakeSettings,
   GROUNDED,
   HOTLINE_QUESTION,
-  withModel as withModelOn,
+  useOpenAiFake,
 } from '../support/model.js';
 
 /**
@@ -17,21 +17,12 @@ import {
  * answers from a script and records what it was sent.
  */
 
-let fake: OpenAiFake;
-beforeAll(async () => {
-  fake = await startOpenAiFake();
-});
-afterAll(() => fake.close());
-afterEach(() => {
-  fake.requests.length = 0;
-  fake.fallback = { status: 500, content: 'no scripted answer' };
-});
-
-const withModel = (settings: Partial<LlmSettings> = {}) => withModelOn(fake, settings);
+const ai = useOpenAiFake();
+const withModel = ai.withModel;
 
 describe('compose: a short answer written from the curated passages', () => {
   it('shows a grounded answer, keeping the curated title, sources and choices', async () => {
-    fake.script({ json: { answer: GROUNDED, topicIds: ['hotline-111'] } });
+    ai.fake.script({ json: { answer: GROUNDED, topicIds: ['hotline-111'] } });
     const run = await withModel();
     const r = await run.say(HOTLINE_QUESTION);
     const plain = await curated(HOTLINE_QUESTION);
@@ -47,7 +38,7 @@ describe('compose: a short answer written from the curated passages', () => {
     expect(run.outcomes).toEqual(['compose:ok']);
 
     // What went out: the rules, the curated passage under its id, the question, a JSON schema.
-    const [sent] = fake.requests;
+    const [sent] = ai.fake.requests;
     expect(sent.model).toBe('gpt-4o-mini');
     expect(sent.response_format.json_schema.name).toBe('grounded_answer');
     expect(sent.messages[0].content).toContain('<passage id="hotline-111">');
@@ -76,11 +67,11 @@ describe('compose: a short answer written from the curated passages', () => {
     ['a server error', { status: 503 }, 'error'],
     ['an empty answer', { json: { answer: '  ', topicIds: [] } }, 'declined'],
   ])('replaces %s with the curated answer', async (_what, script, why) => {
-    fake.script(script);
+    ai.fake.script(script);
     const run = await withModel();
     const r = await run.say(HOTLINE_QUESTION);
     expect(r.replies).toEqual((await curated(HOTLINE_QUESTION)).replies);
-    expect(fake.requests).toHaveLength(1);
+    expect(ai.fake.requests).toHaveLength(1);
     // Why, as the metrics count it and (for failures) the log says it.
     expect([...run.outcomes, run.problems[0]?.reason].filter(Boolean).join(':')).toBe(
       `compose:${why}`,
@@ -88,14 +79,14 @@ describe('compose: a short answer written from the curated passages', () => {
   });
 
   it('gives up on a model that takes 30 seconds, within the timeout, and shows the curated answer', async () => {
-    fake.script({ delayMs: 30_000, json: { answer: GROUNDED, topicIds: ['hotline-111'] } });
+    ai.fake.script({ delayMs: 30_000, json: { answer: GROUNDED, topicIds: ['hotline-111'] } });
     const run = await withModel({ timeoutMs: 300 });
     const started = performance.now();
     const r = await run.say(HOTLINE_QUESTION);
     const ms = performance.now() - started;
     expect(r.replies).toEqual((await curated(HOTLINE_QUESTION)).replies);
     expect(run.outcomes).toEqual(['compose:timeout']);
-    expect(fake.requests).toHaveLength(1);
+    expect(ai.fake.requests).toHaveLength(1);
     expect(ms).toBeLessThan(2000);
   });
 });
@@ -106,12 +97,12 @@ describe('what reaches the model', () => {
     'Tổng đài 111 là gì vậy, gọi có mất tiền không';
 
   it('never a phone number, e-mail or ID number from the person’s message', async () => {
-    fake.script({ json: { answer: GROUNDED, topicIds: ['hotline-111'] } });
+    ai.fake.script({ json: { answer: GROUNDED, topicIds: ['hotline-111'] } });
     const run = await withModel();
     const r = await run.say(PERSONAL);
     expect(r.replies[0]?.composed).toBe(true);
-    expect(fake.requests).toHaveLength(1);
-    const sent = JSON.stringify(fake.requests);
+    expect(ai.fake.requests).toHaveLength(1);
+    const sent = JSON.stringify(ai.fake.requests);
     for (const secret of ['0912', '345 678', 'lan.nguyen92', 'gmail', '079203001234']) {
       expect(sent).not.toContain(secret);
     }
@@ -122,22 +113,22 @@ describe('what reaches the model', () => {
 
   it('only the current message by default; earlier ones, scrubbed, only with LLM_SEND_TRANSCRIPTS', async () => {
     const first = 'em là Hoa, số em 0389 123 456, em sợ lắm';
-    fake.fallback = { json: { answer: GROUNDED, topicIds: ['hotline-111'] } };
+    ai.fake.fallback = { json: { answer: GROUNDED, topicIds: ['hotline-111'] } };
     /** What the model was sent for the second message of a conversation. */
     const secondRequest = async (settings: Partial<LlmSettings>) => {
       const run = await withModel(settings);
       await run.say(first);
-      const before = fake.requests.length;
+      const before = ai.fake.requests.length;
       await run.say(HOTLINE_QUESTION);
-      expect(fake.requests).toHaveLength(before + 1);
-      return JSON.stringify(fake.requests.at(-1).messages);
+      expect(ai.fake.requests).toHaveLength(before + 1);
+      return JSON.stringify(ai.fake.requests.at(-1).messages);
     };
     const quiet = await secondRequest({});
     expect(quiet).toContain(HOTLINE_QUESTION);
     expect(quiet).not.toContain('em sợ lắm');
     const told = await secondRequest({ sendTranscripts: true });
     expect(told).toContain('em là Hoa, số em [phone], em sợ lắm');
-    expect(JSON.stringify(fake.requests)).not.toContain('0389');
+    expect(JSON.stringify(ai.fake.requests)).not.toContain('0389');
   });
 
   it('and nothing of the conversation is printed, even with OPENAI_LOG=debug', async () => {
@@ -149,7 +140,7 @@ describe('what reaches the model', () => {
     );
     process.env.OPENAI_LOG = 'debug';
     try {
-      fake.script({ json: { answer: GROUNDED, topicIds: ['hotline-111'] } });
+      ai.fake.script({ json: { answer: GROUNDED, topicIds: ['hotline-111'] } });
       const run = await withModel();
       expect((await run.say(HOTLINE_QUESTION)).replies[0]?.composed).toBe(true);
     } finally {
@@ -161,7 +152,7 @@ describe('what reaches the model', () => {
 
   it('nothing at all with the model off: no client, no request', async () => {
     const model = await createModel(
-      fakeSettings(fake, { mode: 'off', sendTranscripts: true }),
+      fakeSettings(ai.fake, { mode: 'off', sendTranscripts: true }),
       content(),
     );
     expect(model).toBeUndefined();
@@ -173,23 +164,23 @@ describe('what reaches the model', () => {
     ]) {
       await c.say(text);
     }
-    expect(fake.requests).toEqual([]);
+    expect(ai.fake.requests).toEqual([]);
   });
 });
 
 describe('what the model never touches', () => {
   it('an emergency: never sent, never waited for, the reply unchanged', async () => {
-    fake.fallback = { delayMs: 30_000, json: { answer: GROUNDED, topicIds: ['hotline-111'] } };
+    ai.fake.fallback = { delayMs: 30_000, json: { answer: GROUNDED, topicIds: ['hotline-111'] } };
     const run = await withModel();
     const text = 'cứu em với, họ nhốt em trong phòng, tổng đài 111 là gì';
     const r = await run.say(text);
     expect(r.urgency).toBe('emergency');
     expect(r.replies).toEqual((await curated(text)).replies);
-    expect(fake.requests).toEqual([]);
+    expect(ai.fake.requests).toEqual([]);
   });
 
   it('urgent messages, refusals, requests for a person, commands and greetings', async () => {
-    fake.fallback = { json: { answer: GROUNDED, topicIds: ['hotline-111'] } };
+    ai.fake.fallback = { json: { answer: GROUNDED, topicIds: ['hotline-111'] } };
     const run = await withModel();
     for (const text of [
       'bị chủ giữ hộ chiếu',
@@ -204,6 +195,6 @@ describe('what the model never touches', () => {
         text,
       ).toBe(false);
     }
-    expect(fake.requests).toEqual([]);
+    expect(ai.fake.requests).toEqual([]);
   });
 });

@@ -1,8 +1,9 @@
+import { afterAll, afterEach, beforeAll } from 'vitest';
 import type { TurnResult } from '../../src/core/types.js';
 import type { LlmOutcome, LlmProblem, LlmSettings } from '../../src/knowledge/llm/settings.js';
 import { assembleEngine, createModel } from '../../src/load-content.js';
 import { createSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
-import type { OpenAiFake } from '../fakes/openai-fake.js';
+import { type OpenAiFake, startOpenAiFake } from '../fakes/openai-fake.js';
 import { content, conversation } from './conversation.js';
 
 /** A question the curated content answers for sure (topic `hotline-111`), with no triage signal. */
@@ -66,3 +67,23 @@ export async function withModel(
 
 /** The same turn with the model off: what the person would read without it. */
 export const curated = (text: string) => conversation().say(text);
+
+/**
+ * One OpenAI-compatible fake for a test file: started before, closed after,
+ * its record and fallback answer reset after each test.
+ */
+export function useOpenAiFake() {
+  const ai = {
+    fake: undefined as unknown as OpenAiFake,
+    withModel: (settings: Partial<LlmSettings> = {}) => withModel(ai.fake, settings),
+  };
+  beforeAll(async () => {
+    ai.fake = await startOpenAiFake();
+  });
+  afterAll(() => ai.fake.close());
+  afterEach(() => {
+    ai.fake.requests.length = 0;
+    ai.fake.fallback = { status: 500, content: 'no scripted answer' };
+  });
+  return ai;
+}
