@@ -54,3 +54,22 @@ export const REGIONS = [
   'south-east',
   'mekong-delta',
 ] as const;
+
+/** One unanswered question as the editors' review list reads it (personal data already removed). */
+export interface GapEntry {
+  at: Date;
+  locale: string;
+  text: string;
+}
+
+/** Questions that say the same thing, counted together. */
+export interface GapGroup {
+  count: number;
+  /** The words the group shares (folded), for a glance at what it is about. */
+  terms: string[];
+  /** Up to three different ways people asked it. */
+  examples: string[];
+  locales: string[];
+  firstSeen: Date;
+  lastSeen: Date;
+}

@@ -1,5 +1,5 @@
 import { type Request, type Response, Router } from 'express';
-import type { ReportField, ReportQuery } from '../core/report-types.js';
+import type { GapEntry, GapGroup, ReportField, ReportQuery } from '../core/report-types.js';
 import type { Store } from '../store/store.js';
 import type { ConsoleAuth } from './console-auth.js';
 import { fail, requireAuth, requireRole } from './console-http.js';
@@ -54,14 +54,7 @@ const percentile = (sorted: number[], p: number) =>
 export type ReportLabel = (field: ReportField, key: string, locale: string) => string | undefined;
 
 /** Groups unanswered questions by similarity (given by the composition root: knowledge/gaps.ts). */
-export type GroupGaps = (gaps: { at: Date; locale: string; text: string }[]) => {
-  count: number;
-  terms: string[];
-  examples: string[];
-  locales: string[];
-  firstSeen: Date;
-  lastSeen: Date;
-}[];
+export type GroupGaps = (gaps: GapEntry[]) => GapGroup[];
 
 export function createReportsApi(deps: {
   store: Store;

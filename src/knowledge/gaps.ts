@@ -1,24 +1,6 @@
+import type { GapEntry, GapGroup } from '../core/report-types.js';
 import { words } from '../core/text/normalize.js';
 import { STOPWORDS } from './stopwords.js';
-
-/** One unanswered question as the review list reads it (personal data already removed). */
-export interface GapEntry {
-  at: Date;
-  locale: string;
-  text: string;
-}
-
-/** Questions that say the same thing, counted together. */
-export interface GapGroup {
-  count: number;
-  /** The words the group shares (folded), for a glance at what it is about. */
-  terms: string[];
-  /** Up to three different ways people asked it. */
-  examples: string[];
-  locales: string[];
-  firstSeen: Date;
-  lastSeen: Date;
-}
 
 /** The words that carry meaning: folded, no function words, no placeholders or lone digits. */
 function meaning(text: string): Set<string> {
