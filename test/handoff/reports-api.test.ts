@@ -9,6 +9,19 @@ const OUTCOMES = [
   ['referral', 'rescue'],
 ] as const;
 
+/** A counsellor on duty (so a person asking for one is queued as "on the way") and a supervisor. */
+async function staff(server: TestServer) {
+  const lanUser = await signedInCounsellor(server.store, 'lan');
+  await server.store.setAvailability(lanUser.id, true);
+  return {
+    lan: consoleApi(server.url, lanUser.token),
+    sup: consoleApi(
+      server.url,
+      (await signedInCounsellor(server.store, 'sup', 'supervisor')).token,
+    ),
+  };
+}
+
 describe('reports', () => {
   let server: TestServer;
   afterEach(async () => {
@@ -112,14 +125,7 @@ describe('reports', () => {
 
   it('counts a real closed case with its region, and a turn per message, with no text in either', async () => {
     server = await startTestServer();
-    const lanUser = await signedInCounsellor(server.store, 'lan');
-    // The question is asked only while a counsellor is actually coming.
-    await server.store.setAvailability(lanUser.id, true);
-    const lan = consoleApi(server.url, lanUser.token);
-    const sup = consoleApi(
-      server.url,
-      (await signedInCounsellor(server.store, 'sup', 'supervisor')).token,
-    );
+    const { lan, sup } = await staff(server);
     const socket = connectChat(server.url, 'session-report-00000000');
     await nextEvent(socket, 'history');
     await socket.emitWithAck('message', { id: 'r1', text: 'cho em gặp tư vấn viên' });
@@ -177,14 +183,7 @@ describe('reports', () => {
 
   it('offers the optional profile once when a person asks for a counsellor, and counts it at close', async () => {
     server = await startTestServer();
-    const lanUser = await signedInCounsellor(server.store, 'lan');
-    // The question is asked only while a counsellor is actually coming.
-    await server.store.setAvailability(lanUser.id, true);
-    const lan = consoleApi(server.url, lanUser.token);
-    const sup = consoleApi(
-      server.url,
-      (await signedInCounsellor(server.store, 'sup', 'supervisor')).token,
-    );
+    const { lan, sup } = await staff(server);
     let n = 0;
     const say = (text: string, choice?: string) =>
       server.engine.handle({
