@@ -39,9 +39,18 @@ export interface EngineOptions {
   model?: LanguageModel;
 }
 
+/**
+ * What the caller stores when a turn is done, still inside the turn's lease: it must mark
+ * the message processed (a channel does so together with queueing the replies).
+ */
+export type FinishTurn = (result: TurnResult) => Promise<void>;
+
 export interface Engine {
-  /** Runs one turn. Messages of one conversation are handled in arrival order. */
-  handle(inbound: Inbound): Promise<TurnResult>;
+  /**
+   * Runs one turn. Messages of one conversation are handled in arrival order. Without
+   * `finish` the engine marks the message processed itself when the turn is done.
+   */
+  handle(inbound: Inbound, finish?: FinishTurn): Promise<TurnResult>;
   /** The transcript of a person's conversation on a channel (for a widget restoring itself). */
   history(
     channel: string,
@@ -62,7 +71,7 @@ export function createEngine({
 }: EngineOptions): Engine {
   const queue = createSerialQueue();
 
-  async function turn(inbound: Inbound): Promise<TurnResult> {
+  async function turn(inbound: Inbound, finish?: FinishTurn): Promise<TurnResult> {
     const existing = await store.findConversation(inbound.channel, inbound.userId);
     // A pressed button's label is our own words: only typed text tells the person's language.
     const guess = inbound.choice || !inbound.text ? UNKNOWN : kb.detect(inbound.text);
@@ -73,10 +82,13 @@ export function createEngine({
       kb.locales,
       kb.defaultLocale,
     );
-    let conversation =
+    const conversation =
       existing ?? (await store.openConversation(inbound.channel, inbound.userId, locale));
 
-    if (!(await store.markProcessed(inbound.channel, inbound.messageId))) {
+    // Checked here and marked when the turn is done, inside the same lease: a redelivery waits
+    // for the lease and then sees the mark; a turn cut short by a crash is not marked, so it
+    // runs again rather than leaving an acknowledged message unanswered.
+    if (await store.isProcessed(inbound.channel, inbound.messageId)) {
       return {
         conversationId: conversation.id,
         intent: 'command',
@@ -88,6 +100,20 @@ export function createEngine({
         duplicate: true,
       };
     }
+    const done = await answer(inbound, conversation, guess, locale, pending);
+    if (finish) await finish(done);
+    else await store.markProcessed(inbound.channel, inbound.messageId);
+    return done;
+  }
+
+  async function answer(
+    inbound: Inbound,
+    start: Conversation,
+    guess: ReturnType<KnowledgeBase['detect']>,
+    locale: string,
+    pending: ReturnType<typeof chooseLocale>['pending'],
+  ): Promise<TurnResult> {
+    let conversation = start;
     try {
       if (conversation.context.unreachable) {
         // They blocked or unfollowed us, and now wrote again: they may be answered again.
@@ -247,7 +273,7 @@ export function createEngine({
   }
 
   return {
-    handle(inbound) {
+    handle(inbound, finish) {
       if (typeof inbound.text !== 'string') {
         return Promise.reject(new InputError('bad_message', 'a message needs text'));
       }
@@ -257,7 +283,7 @@ export function createEngine({
       // burst of turns chained on microtasks would starve heartbeats and new connections.
       return queue.run(key, async () => {
         await yieldToIo();
-        return withLease(store, `turn:${key}`, () => turn(inbound));
+        return withLease(store, `turn:${key}`, () => turn(inbound, finish));
       });
     },
     async history(channel, userId) {

@@ -40,10 +40,16 @@ export function wireChannels(w: ChannelWiring) {
     return adapter.render(replies.map((r) => compose(r, labels(locale))));
   }
 
-  async function handle(adapter: ChannelAdapter, event: ChannelEvent) {
+  /**
+   * One event's turn. Its replies are queued, the message marked processed and its inbox
+   * entry removed in one store step inside the turn's lease: a crash before that step leaves
+   * the entry, and the turn runs again after a restart; after it, the outbox sends the rest.
+   */
+  async function handle(adapter: ChannelAdapter, event: ChannelEvent, inboxId: string) {
     if (event.type === 'stop') {
       const c = await store.findConversation(adapter.name, event.userId);
       if (c) await store.updateConversation(c.id, { context: { ...c.context, unreachable: true } });
+      await store.deleteInbox(inboxId);
       return;
     }
     await remember(adapter.name, event);
@@ -57,26 +63,34 @@ export function wireChannels(w: ChannelWiring) {
             ...(event.attachment ? { attachment: event.attachment } : {}),
           };
     const stop = metrics.turnSeconds.startTimer();
-    const result = await engine.handle(inbound);
+    const result = await engine.handle(inbound, (turn) =>
+      outbox.enqueue(
+        { id: turn.conversationId, channel: adapter.name, userId: event.userId },
+        render(adapter, turn.replies, turn.locale),
+        {
+          human: false,
+          key: event.messageId,
+          lastInboundAt: event.receivedAt,
+          ...(event.hint ? { hint: event.hint } : {}),
+          done: { processed: { channel: adapter.name, messageId: event.messageId }, inboxId },
+        },
+      ),
+    );
     stop();
     metrics.turns.inc({ channel: adapter.name, intent: result.intent });
-    if (result.duplicate || result.replies.length === 0) return;
-    await outbox.enqueue(
-      { id: result.conversationId, channel: adapter.name, userId: event.userId },
-      render(adapter, result.replies, result.locale),
-      {
-        human: false,
-        key: event.messageId,
-        lastInboundAt: event.receivedAt,
-        ...(event.hint ? { hint: event.hint } : {}),
-      },
-    );
+    // A redelivery of a message already answered: nothing to send, only the entry to drop.
+    if (result.duplicate) await store.deleteInbox(inboxId);
   }
 
   /** Too fast: no turn; the first time in a window, one friendly notice through the channel. */
-  async function slowDown(adapter: ChannelAdapter, event: ChannelEvent, notify: boolean) {
+  async function slowDown(
+    adapter: ChannelAdapter,
+    event: ChannelEvent,
+    inboxId: string,
+    notify: boolean,
+  ) {
     metrics.turnErrors.inc({ reason: 'rate_limited' });
-    if (!notify || event.type === 'stop') return;
+    if (!notify || event.type === 'stop') return store.deleteInbox(inboxId);
     await remember(adapter.name, event);
     const c =
       (await store.findConversation(adapter.name, event.userId)) ??
@@ -87,6 +101,7 @@ export function wireChannels(w: ChannelWiring) {
       key: `rate_limited:${event.messageId}`,
       lastInboundAt: event.receivedAt,
       ...(event.hint ? { hint: event.hint } : {}),
+      done: { inboxId },
     });
   }
 
@@ -152,7 +167,7 @@ export function wireChannels(w: ChannelWiring) {
     };
   }
 
-  /** One event's turn, then its inbox entry goes; a failed turn is logged without text. */
+  /** One event's turn (its inbox entry goes with it); a failed turn is logged without text. */
   async function run(
     adapter: ChannelAdapter,
     event: ChannelEvent,
@@ -160,9 +175,8 @@ export function wireChannels(w: ChannelWiring) {
     limited?: { firstRefusal: boolean },
   ) {
     try {
-      if (limited) await slowDown(adapter, event, limited.firstRefusal);
-      else await handle(adapter, event);
-      await store.deleteInbox(id);
+      if (limited) await slowDown(adapter, event, id, limited.firstRefusal);
+      else await handle(adapter, event, id);
     } catch (error) {
       metrics.turnErrors.inc({ reason: 'server_error' });
       logger.error({ err: error, channel: adapter.name }, 'channel turn failed');

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { ChannelAdapter } from '../bots/channel.js';
 import { PlatformError } from '../core/errors.js';
 import type { Conversation } from '../core/types.js';
-import type { OutboxItem, Store } from '../store/store.js';
+import type { OutboxItem, Store, TurnDone } from '../store/store.js';
 import type { Logger } from './logger.js';
 import type { Metrics } from './metrics.js';
 
@@ -39,6 +39,8 @@ export interface EnqueueMeta {
   key?: string;
   lastInboundAt?: Date;
   hint?: Record<string, string>;
+  /** The inbound event these messages answer, settled in the same store step. */
+  done?: TurnDone;
 }
 
 export type Outbox = ReturnType<typeof createOutbox>;
@@ -64,7 +66,10 @@ export function createOutbox(o: OutboxOptions) {
     messages: unknown[],
     meta: EnqueueMeta,
   ) {
-    if (messages.length === 0) return;
+    if (messages.length === 0) {
+      if (meta.done) await store.enqueueOutbox([], meta.done);
+      return;
+    }
     const at = now();
     const key = meta.key ?? randomUUID();
     await store.enqueueOutbox(
@@ -83,6 +88,7 @@ export function createOutbox(o: OutboxOptions) {
         createdAt: at,
         expiresAt: new Date(at.getTime() + retry.expiryMs),
       })),
+      meta.done,
     );
     // Straight to this person's queue; the periodic pass picks up retries and leftovers.
     void sendConversation(conversation.id).catch((error) =>
@@ -112,9 +118,9 @@ export function createOutbox(o: OutboxOptions) {
   }
 
   async function pass() {
-    const pending = await store.pendingOutbox(1000);
-    const conversations = [...new Set(pending.map((i) => i.conversationId))];
-    const queue = [...conversations];
+    // A conversation this process is sending to already picks up what is new after its send.
+    const due = await store.dueOutbox(now(), 1000);
+    const queue = due.filter((id) => !sending.has(id));
     const workers = Array.from({ length: Math.min(concurrency, queue.length) }, async () => {
       for (let id = queue.shift(); id; id = queue.shift()) await sendConversation(id);
     });

@@ -81,12 +81,28 @@ export interface InboxStore {
   deleteInbox(id: string): Promise<void>;
 }
 
+/**
+ * What finishing an inbound event's turn settles, stored with its replies in one
+ * step: the platform message id marked processed and the inbox entry gone.
+ */
+export interface TurnDone {
+  processed?: { channel: string; messageId: string };
+  inboxId?: string;
+}
+
 /** The outbox: every platform message is stored before it is sent, so a restart loses nothing. */
 export interface OutboxStore {
-  /** Stores new items; an id that already exists is left as it is (a redelivered turn). */
-  enqueueOutbox(items: NewOutboxItem[]): Promise<void>;
+  /**
+   * Stores new items; an id that already exists is left as it is (a redelivered turn).
+   * With `done`, the turn that made them is settled in the same step (one transaction on
+   * SQLite; on MongoDB items first, then the mark, then the inbox entry), so a crash leaves
+   * either a turn to run again or replies queued, never a message marked but unanswered.
+   */
+  enqueueOutbox(items: NewOutboxItem[], done?: TurnDone): Promise<void>;
   /** Pending items, oldest first (by creation, then seq), at most `limit`; of one conversation when given. */
   pendingOutbox(limit: number, conversationId?: string): Promise<OutboxItem[]>;
+  /** Conversations with a pending item due by `now` (ids only: nothing is unsealed). */
+  dueOutbox(now: Date, limit: number): Promise<string[]>;
   /** Another attempt later. */
   retryOutbox(id: string, attempts: number, nextAttemptAt: Date, error: string): Promise<void>;
   /** The end of an item: sent (then deleted), failed for good, or expired unsent. */
@@ -126,6 +142,8 @@ export interface Store extends TicketStore, CounsellorStore, OutboxStore, InboxS
    * redelivery: atomic, so two overlapping deliveries cannot both get true.
    */
   markProcessed(channel: string, messageId: string): Promise<boolean>;
+  /** Whether a platform message id was marked processed (a turn checks before it runs). */
+  isProcessed(channel: string, messageId: string): Promise<boolean>;
 
   /**
    * A lease that only one holder (process or instance) has at a time: turns of

@@ -158,6 +158,30 @@ export function runStoreContract(name: string, make: StoreFactory): void {
       expect(got?.updatedAt).toBeInstanceOf(Date);
     });
 
+    it('takes simultaneous first writes to a new counter (transcript order, a day of reports) without refusing any', async () => {
+      // Each write creates the counter if it is missing: all but one lose that race, and must
+      // still succeed (FerretDB refused them with E11000, failing the turns). Exact report
+      // counts are not asserted here: FerretDB 1.24 can lose simultaneous $inc.
+      const c = await f.store.openConversation('web', 'u-burst', 'vi');
+      const texts = Array.from({ length: 8 }, (_, i) => `m${i}`);
+      await Promise.all(
+        texts.map((text) => f.store.appendMessage({ conversationId: c.id, direction: 'in', text })),
+      );
+      expect((await f.store.listMessages(c.id)).map((m) => m.text).sort()).toEqual(texts);
+      const at = new Date(Date.UTC(2026, 10, 5, 12));
+      const event = {
+        at,
+        channel: 'web',
+        kind: 'turn' as const,
+        intent: 'menu',
+        urgency: 'none' as const,
+        locale: 'vi',
+      };
+      await Promise.all(texts.map(() => f.store.recordEvent(event)));
+      const q = { from: at, to: new Date(Date.UTC(2026, 10, 6)), kind: 'turn' as const };
+      expect((await f.store.countEvents(q, 'intent'))[0]?.key).toBe('menu');
+    });
+
     it('counts report events by field in a period and channel, and lists wait times', async () => {
       const day = (d: number) => new Date(Date.UTC(2026, 10, d, 12));
       const turn = (d: number, intent: string, topic: string | undefined, channel = 'web') =>
@@ -299,6 +323,52 @@ export function runStoreContract(name: string, make: StoreFactory): void {
       expect((await f.store.listInbox(new Date(at.getTime() + 5000), 10)).map((e) => e.id)).toEqual(
         ['m:2'],
       );
+    });
+
+    it('settles a turn with its replies in one step: marked processed, inbox entry gone, items due', async () => {
+      const c = await f.store.openConversation('messenger', 'psid-done', 'vi');
+      const at = new Date('2026-05-01T10:00:00Z');
+      await f.store.putInbox([
+        { id: 'messenger:message:mid.7', channel: 'messenger', event: {}, receivedAt: at },
+      ]);
+      expect(await f.store.isProcessed('messenger', 'mid.7')).toBe(false);
+      const item = {
+        id: `${c.id}:mid.7:0`,
+        channel: 'messenger',
+        conversationId: c.id,
+        userId: 'psid-done',
+        seq: 0,
+        payload: { message: { text: 'chào em' } },
+        meta: { human: false },
+        createdAt: at,
+        expiresAt: new Date(at.getTime() + 86_400_000),
+      };
+      await f.store.enqueueOutbox([item], {
+        processed: { channel: 'messenger', messageId: 'mid.7' },
+        inboxId: 'messenger:message:mid.7',
+      });
+      expect(await f.store.isProcessed('messenger', 'mid.7')).toBe(true);
+      expect(await f.store.isProcessed('line', 'mid.7')).toBe(false);
+      expect(await f.store.markProcessed('messenger', 'mid.7')).toBe(false);
+      expect(await f.store.listInbox(new Date(at.getTime() + 1000), 10)).toEqual([]);
+      // Due by its creation time (ids only), not before; not once it has gone out.
+      expect(await f.store.dueOutbox(new Date(at.getTime() - 1), 10)).toEqual([]);
+      expect(await f.store.dueOutbox(at, 10)).toEqual([c.id]);
+      await f.store.retryOutbox(item.id, 1, new Date(at.getTime() + 5000), 'messenger 503');
+      expect(await f.store.dueOutbox(new Date(at.getTime() + 4000), 10)).toEqual([]);
+      expect(await f.store.dueOutbox(new Date(at.getTime() + 5000), 10)).toEqual([c.id]);
+      await f.store.settleOutbox(item.id, 'sent');
+      expect(await f.store.dueOutbox(new Date(at.getTime() + 5000), 10)).toEqual([]);
+      // No replies (a counsellor has the chat): the turn is still settled.
+      await f.store.putInbox([
+        { id: 'messenger:message:mid.8', channel: 'messenger', event: {}, receivedAt: at },
+      ]);
+      await f.store.enqueueOutbox([], {
+        processed: { channel: 'messenger', messageId: 'mid.8' },
+        inboxId: 'messenger:message:mid.8',
+      });
+      expect(await f.store.isProcessed('messenger', 'mid.8')).toBe(true);
+      expect(await f.store.listInbox(new Date(at.getTime() + 1000), 10)).toEqual([]);
     });
 
     it('answers the readiness ping', async () => {

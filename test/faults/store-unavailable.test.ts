@@ -18,7 +18,7 @@ import { messengerEnv, type ServiceChild, startServiceChild } from './child.js';
  * - a webhook is acknowledged only once its event is in the inbox. During a lock longer than
  *   busy_timeout (5 s) that fails, the platform gets 503 and delivers again: nothing it was told
  *   we have is lost. A lock shorter than busy_timeout only delays the 200.
- * (The MongoDB half of the issue, the wire server stopped and restarted, is not covered here.)
+ * The MongoDB half (the wire server stopped and restarted) is in mongo-restart.test.ts.
  */
 describe('SQLite store locked by another connection', () => {
   let fake: MessengerFake;

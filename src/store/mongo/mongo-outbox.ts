@@ -20,8 +20,10 @@ export async function mongoOutbox(db: Db, cipher: TextCipher): Promise<OutboxSto
     ...rest,
     payload: payload === undefined ? undefined : JSON.parse(cipher.open(payload)),
   });
+  const processed = db.collection<{ _id: string; at: Date }>('processed_messages');
+  const inbox = db.collection<{ _id: string }>('inbox');
   return {
-    async enqueueOutbox(items) {
+    async enqueueOutbox(items, done) {
       for (const { id, payload, ...rest } of items) {
         try {
           await outbox.insertOne({
@@ -36,6 +38,17 @@ export async function mongoOutbox(db: Db, cipher: TextCipher): Promise<OutboxSto
           if (!isDuplicate(error)) throw error;
         }
       }
+      // No transactions on every MongoDB-compatible server, so the order carries the promise:
+      // replies first (a turn run again finds its items by id), then the mark, then the inbox.
+      if (done?.processed) {
+        const { channel, messageId } = done.processed;
+        try {
+          await processed.insertOne({ _id: `${channel}\u0000${messageId}`, at: new Date() });
+        } catch (error) {
+          if (!isDuplicate(error)) throw error;
+        }
+      }
+      if (done?.inboxId) await inbox.deleteOne({ _id: done.inboxId });
     },
     async pendingOutbox(limit, conversationId) {
       const docs = await outbox
@@ -44,6 +57,13 @@ export async function mongoOutbox(db: Db, cipher: TextCipher): Promise<OutboxSto
         .limit(limit)
         .toArray();
       return docs.map(toItem);
+    },
+    async dueOutbox(now, limit) {
+      const ids = await outbox.distinct('conversationId', {
+        status: 'pending',
+        nextAttemptAt: { $lte: now },
+      });
+      return ids.slice(0, limit);
     },
     async retryOutbox(id, attempts, nextAttemptAt, error) {
       await outbox.updateOne(

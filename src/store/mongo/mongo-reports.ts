@@ -1,7 +1,8 @@
-import type { Db } from 'mongodb';
+import { type Db, MongoBulkWriteError } from 'mongodb';
 import type { ReportEvent, ReportField, ReportQuery } from '../../core/report-types.js';
 import { countedKeys, dayOf, sumByField } from '../report-counting.js';
 import type { Store } from '../store.js';
+import { DUPLICATE_KEY } from './mongo-store.js';
 
 interface CountDoc {
   _id: string;
@@ -43,19 +44,29 @@ export async function mongoReports(
   return {
     async recordEvent(e: ReportEvent) {
       const day = dayOf(e.at);
-      await counts.bulkWrite(
-        countedKeys(e).map(([field, key]) => ({
-          updateOne: {
-            filter: { _id: `${day}|${e.kind}|${e.channel}|${field}|${key}` },
-            update: {
-              $inc: { count: 1 },
-              $setOnInsert: { day, kind: e.kind, channel: e.channel, field, key },
-            },
-            upsert: true,
+      const ops = countedKeys(e).map(([field, key]) => ({
+        updateOne: {
+          filter: { _id: `${day}|${e.kind}|${e.channel}|${field}|${key}` },
+          update: {
+            $inc: { count: 1 },
+            $setOnInsert: { day, kind: e.kind, channel: e.channel, field, key },
           },
-        })),
-        { ordered: false },
-      );
+          upsert: true,
+        },
+      }));
+      try {
+        await counts.bulkWrite(ops, { ordered: false });
+      } catch (error) {
+        // Two events created the same new counter at once: MongoDB retries that upsert itself,
+        // FerretDB answers E11000 (the turn then failed, unanswered). The other counters were
+        // counted, so only the refused ones go again; they exist now, and are incremented.
+        const failed = error instanceof MongoBulkWriteError ? [error.writeErrors].flat() : [];
+        if (failed.length === 0 || !failed.every((w) => w.code === DUPLICATE_KEY)) throw error;
+        await counts.bulkWrite(
+          failed.flatMap((w) => ops[w.index] ?? []),
+          { ordered: false },
+        );
+      }
       if (e.waitSeconds !== undefined)
         await waits.insertOne({
           at: e.at,

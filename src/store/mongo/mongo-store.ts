@@ -18,19 +18,36 @@ interface MessageDoc extends Omit<StoredMessage, 'id' | 'reply'> {
   reply?: string;
 }
 
-const DUPLICATE_KEY = 11000;
+export const DUPLICATE_KEY = 11000;
 export const isDuplicate = (e: unknown) =>
   e instanceof MongoServerError && e.code === DUPLICATE_KEY;
 
+/**
+ * Runs an upsert on `_id` once more when it lost the race to create that document. MongoDB
+ * (4.2+) retries such an upsert itself; FerretDB answers E11000 instead, which failed the first
+ * turns that ran at the same time on a new counter (message order, a day's report counts):
+ * stored, marked processed, never answered. The second try finds the document and updates it.
+ */
+async function upsertOnce<T>(write: () => Promise<T>): Promise<T> {
+  try {
+    return await write();
+  } catch (error) {
+    if (!isDuplicate(error)) throw error;
+    return write();
+  }
+}
+
 /** A monotonic sequence shared by every instance (message order, audit order). */
 export async function nextSeq(db: Db, name: string): Promise<number> {
-  const doc = await db
-    .collection<{ _id: string; seq: number }>('counters')
-    .findOneAndUpdate(
-      { _id: name },
-      { $inc: { seq: 1 } },
-      { upsert: true, returnDocument: 'after' },
-    );
+  const doc = await upsertOnce(() =>
+    db
+      .collection<{ _id: string; seq: number }>('counters')
+      .findOneAndUpdate(
+        { _id: name },
+        { $inc: { seq: 1 } },
+        { upsert: true, returnDocument: 'after' },
+      ),
+  );
   return doc?.seq ?? 1;
 }
 
@@ -193,6 +210,9 @@ export async function createMongoStore(
         if (isDuplicate(error)) return false;
         throw error;
       }
+    },
+    async isProcessed(channel, messageId) {
+      return (await processed.countDocuments({ _id: `${channel}\u0000${messageId}` })) > 0;
     },
     async acquireLock(key, ttlMs) {
       const token = randomUUID();

@@ -141,4 +141,10 @@ export const migrations: string[] = [
   );
   CREATE INDEX inbox_by_time ON inbox (received_at);
   `,
+  // One person's pending messages, in order: without it the planner walks every pending row
+  // of every conversation (outbox_pending) to find one person's, under load hundreds of them.
+  `
+  CREATE INDEX outbox_pending_by_conversation ON outbox (conversation_id, status, created_at, seq);
+  DROP INDEX outbox_by_conversation;
+  `,
 ];

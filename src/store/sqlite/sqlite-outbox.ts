@@ -1,5 +1,12 @@
 import type Database from 'better-sqlite3';
-import type { InboxEntry, InboxStore, OutboxItem, OutboxStore } from '../store.js';
+import type {
+  InboxEntry,
+  InboxStore,
+  NewOutboxItem,
+  OutboxItem,
+  OutboxStore,
+  TurnDone,
+} from '../store.js';
 import type { TextCipher } from '../text-cipher.js';
 
 interface OutboxRow {
@@ -43,7 +50,15 @@ export function sqliteOutbox(db: Database.Database, cipher: TextCipher): OutboxS
        next_attempt_at, expires_at, created_at)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
   );
-  const insertAll = db.transaction((items: Parameters<OutboxStore['enqueueOutbox']>[0]) => {
+  const markProcessed = db.prepare(
+    `INSERT INTO processed_messages (channel, message_id, processed_at) VALUES (?, ?, ?)
+     ON CONFLICT DO NOTHING`,
+  );
+  const removeInbox = db.prepare('DELETE FROM inbox WHERE id = ?');
+  const insertAll = db.transaction((items: NewOutboxItem[], done?: TurnDone) => {
+    if (done?.processed)
+      markProcessed.run(done.processed.channel, done.processed.messageId, Date.now());
+    if (done?.inboxId) removeInbox.run(done.inboxId);
     for (const i of items) {
       insert.run(
         i.id,
@@ -66,6 +81,10 @@ export function sqliteOutbox(db: Database.Database, cipher: TextCipher): OutboxS
     `SELECT * FROM outbox WHERE status = 'pending' AND conversation_id = ?
      ORDER BY created_at, seq LIMIT ?`,
   );
+  const due = db.prepare(
+    `SELECT DISTINCT conversation_id FROM outbox WHERE status = 'pending' AND next_attempt_at <= ?
+     LIMIT ?`,
+  );
   const retry = db.prepare(
     `UPDATE outbox SET attempts = ?, next_attempt_at = ?, error = ? WHERE id = ? AND status = 'pending'`,
   );
@@ -76,12 +95,17 @@ export function sqliteOutbox(db: Database.Database, cipher: TextCipher): OutboxS
      ORDER BY created_at DESC, seq DESC LIMIT 50`,
   );
   return {
-    async enqueueOutbox(items) {
-      insertAll(items);
+    async enqueueOutbox(items, done) {
+      insertAll(items, done);
     },
     async pendingOutbox(limit, conversationId) {
       const rows = conversationId ? pendingOf.all(conversationId, limit) : pending.all(limit);
       return (rows as OutboxRow[]).map((r) => toItem(r, cipher));
+    },
+    async dueOutbox(now, limit) {
+      return (due.all(now.getTime(), limit) as { conversation_id: string }[]).map(
+        (r) => r.conversation_id,
+      );
     },
     async retryOutbox(id, attempts, nextAttemptAt, error) {
       retry.run(attempts, nextAttemptAt.getTime(), error, id);

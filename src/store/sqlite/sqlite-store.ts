@@ -5,6 +5,7 @@ import Database from 'better-sqlite3';
 import type { Conversation, Locale, StoredMessage } from '../../core/types.js';
 import type { ConversationPatch, NewMessage, Store } from '../store.js';
 import { noCipher, type TextCipher } from '../text-cipher.js';
+import { groupCommit, withGroupCommit } from './group-commit.js';
 import { migrations } from './migrations.js';
 import { sqliteHandoffStore } from './sqlite-handoff.js';
 import { sqliteInbox, sqliteOutbox } from './sqlite-outbox.js';
@@ -113,6 +114,13 @@ export function createSqliteStore(filename: string, options: { cipher?: TextCiph
        WHERE locks.expires_at <= ?`,
     ),
     releaseLock: db.prepare('DELETE FROM locks WHERE key = ? AND token = ?'),
+    getLock: db.prepare('SELECT token FROM locks WHERE key = ?'),
+    takeOverLock: db.prepare(
+      'UPDATE locks SET token = ?, expires_at = ? WHERE key = ? AND token = ?',
+    ),
+    isProcessed: db.prepare(
+      'SELECT 1 FROM processed_messages WHERE channel = ? AND message_id = ?',
+    ),
     markProcessed: db.prepare(
       `INSERT INTO processed_messages (channel, message_id, processed_at) VALUES (?, ?, ?)
        ON CONFLICT DO NOTHING`,
@@ -123,7 +131,8 @@ export function createSqliteStore(filename: string, options: { cipher?: TextCiph
     return q.getConversation.get(id) as ConversationRow | undefined;
   }
 
-  return {
+  const group = groupCommit(db);
+  const store: Store = {
     ...sqliteHandoffStore(db, cipher),
     ...sqliteReports(db),
     ...sqliteOutbox(db, cipher),
@@ -214,12 +223,23 @@ export function createSqliteStore(filename: string, options: { cipher?: TextCiph
       return q.markProcessed.run(channel, messageId, Date.now()).changes === 1;
     },
 
+    async isProcessed(channel: string, messageId: string) {
+      return q.isProcessed.get(channel, messageId) !== undefined;
+    },
+
     async acquireLock(key, ttlMs) {
-      const token = randomUUID();
+      const token = `${process.pid}:${randomUUID()}`;
       const now = Date.now();
       // Insert, or take over a lease that has expired; one statement, so one winner.
-      const won = q.acquireLock.run(key, token, now + ttlMs, now).changes;
-      return won === 1 ? token : undefined;
+      if (q.acquireLock.run(key, token, now + ttlMs, now).changes === 1) return token;
+      // A SQLite file serves one machine, so a holder's pid can be checked: a lease left by a
+      // killed process is taken over now, not when it expires (its turn or send runs again).
+      const held = q.getLock.get(key) as { token: string } | undefined;
+      const pid = Number(held?.token.split(':')[0]);
+      if (!held || !Number.isInteger(pid) || pid === process.pid || alive(pid)) return undefined;
+      return q.takeOverLock.run(token, now + ttlMs, key, held.token).changes === 1
+        ? token
+        : undefined;
     },
     async releaseLock(key, token) {
       q.releaseLock.run(key, token);
@@ -261,8 +281,10 @@ export function createSqliteStore(filename: string, options: { cipher?: TextCiph
       return r ? { value: JSON.parse(r.value), updatedAt: new Date(r.updated_at) } : undefined;
     },
     async ping() {
-      // Ready means we can write now: a reserved lock, at once, given back at once. A plain
-      // SELECT answers even while another process holds the file exclusively.
+      // Ready means we can write now. While a group is open we hold the write lock, and its
+      // commit is the answer; otherwise a reserved lock, at once, given back at once (a plain
+      // SELECT answers even while another process holds the file exclusively).
+      if (group.open) return group.flush();
       db.pragma('busy_timeout = 0');
       try {
         db.exec('BEGIN IMMEDIATE; ROLLBACK');
@@ -272,7 +294,48 @@ export function createSqliteStore(filename: string, options: { cipher?: TextCiph
     },
 
     async close() {
+      group.commitNow();
       if (db.open) db.close();
     },
   };
+  return withGroupCommit(store, group, READS);
 }
+
+/** Whether a process of this machine is running (EPERM: it is, but not ours to signal). */
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** The methods that only read; every other one is a write and joins the group commit. */
+const READS = new Set([
+  'findConversation',
+  'getConversation',
+  'listMessages',
+  'getDataset',
+  'isProcessed',
+  'listGaps',
+  'listInbox',
+  'pendingOutbox',
+  'dueOutbox',
+  'undelivered',
+  'getTicket',
+  'openTicketFor',
+  'listOpenTickets',
+  'listTicketsOpenedSince',
+  'getCounsellor',
+  'findCounsellor',
+  'listCounsellors',
+  'getSession',
+  'listAudit',
+  'listCannedReplies',
+  'countEvents',
+  'countAllEvents',
+  'waitTimes',
+  'ping',
+  'close',
+]);
