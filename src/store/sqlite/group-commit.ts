@@ -17,6 +17,10 @@ export function groupCommit(db: Database.Database) {
   let pending:
     | { promise: Promise<void>; resolve: () => void; reject: (e: unknown) => void }
     | undefined;
+  // Prepared once: `exec` would parse the statement again on every group.
+  const begin = db.prepare('BEGIN IMMEDIATE');
+  const end = db.prepare('COMMIT');
+  const rollback = db.prepare('ROLLBACK');
 
   function commit() {
     const group = pending;
@@ -25,10 +29,10 @@ export function groupCommit(db: Database.Database) {
     try {
       // A failure that rolls back the whole transaction (disk full, I/O error) ends it early.
       if (!db.inTransaction) throw new Error('the write transaction was rolled back');
-      db.exec('COMMIT');
+      end.run();
       group.resolve();
     } catch (error) {
-      if (db.inTransaction) db.exec('ROLLBACK');
+      if (db.inTransaction) rollback.run();
       group.reject(error);
     }
   }
@@ -36,7 +40,7 @@ export function groupCommit(db: Database.Database) {
   /** The group the next write joins, opened (write lock taken, waiting busy_timeout) if none is. */
   function open() {
     if (pending) return pending;
-    db.exec('BEGIN IMMEDIATE');
+    begin.run();
     let resolve!: () => void;
     let reject!: (e: unknown) => void;
     const promise = new Promise<void>((res, rej) => {
