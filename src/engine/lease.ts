@@ -24,6 +24,24 @@ export async function withLease<T>(
   try {
     return await task();
   } finally {
-    await store.releaseLock(key, token);
+    await releaseLease(store, key, token, ttlMs);
   }
+}
+
+/**
+ * Gives a lease back. When the store cannot be reached (it is down, the very
+ * failure a task often ends on), trying again in the background until the lease
+ * would have expired anyway frees the conversation seconds after the store is
+ * back rather than a whole lease later. The caller is not held up.
+ */
+export async function releaseLease(store: Store, key: string, token: string, ttlMs: number) {
+  const until = Date.now() + ttlMs;
+  let delay = 500;
+  const attempt = (): Promise<void> =>
+    store.releaseLock(key, token).catch(() => {
+      if (Date.now() + delay >= until) return;
+      setTimeout(() => void attempt(), delay).unref();
+      delay = Math.min(delay * 2, 5000);
+    });
+  await attempt();
 }

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { ChannelAdapter } from '../bots/channel.js';
 import { PlatformError } from '../core/errors.js';
 import type { Conversation } from '../core/types.js';
+import { releaseLease } from '../engine/lease.js';
 import type { OutboxItem, Store, TurnDone } from '../store/store.js';
 import type { Logger } from './logger.js';
 import type { Metrics } from './metrics.js';
@@ -44,6 +45,9 @@ export interface EnqueueMeta {
 }
 
 export type Outbox = ReturnType<typeof createOutbox>;
+
+/** How long one instance may hold a person's sends before another may take over. */
+const LEASE_MS = 60_000;
 
 /**
  * Every platform message is stored before it is sent and marked sent only
@@ -142,7 +146,7 @@ export function createOutbox(o: OutboxOptions) {
   }
 
   async function sendLeased(conversationId: string) {
-    const token = await store.acquireLock(`outbox:${conversationId}`, 60_000);
+    const token = await store.acquireLock(`outbox:${conversationId}`, LEASE_MS);
     if (!token) return; // another instance is sending to this person
     try {
       // Read again under the lease: what another instance sent meanwhile is no longer pending.
@@ -153,7 +157,7 @@ export function createOutbox(o: OutboxOptions) {
         if (!(await attempt(item, conversation))) break;
       }
     } finally {
-      await store.releaseLock(`outbox:${conversationId}`, token);
+      await releaseLease(store, `outbox:${conversationId}`, token, LEASE_MS);
     }
   }
 

@@ -1,84 +1,77 @@
 import type Database from 'better-sqlite3';
 
+interface Waiting {
+  run: () => unknown;
+  resolve: (value: unknown) => void;
+  reject: (error: unknown) => void;
+}
+
 /**
  * Group commit for SQLite. Under load a turn makes about fifteen small writes
  * (inbox, lease, message, conversation, event, outbox...), and each one alone is
  * a commit that appends its pages to the WAL again: the same hot pages written
- * hundreds of times a second. Here every write joins one open transaction that
- * commits on the next turn of the event loop, so concurrent turns share a
- * commit and a page is written once per commit.
+ * hundreds of times a second. Here the writes asked for during one turn of the
+ * event loop run together, in one transaction, on the next: concurrent turns
+ * share a commit and a page is written once per commit.
  *
  * Durability is unchanged for callers: a write's promise settles only after the
  * COMMIT that holds it (so "stored before the 200" still means on disk), and if
- * that COMMIT fails every write in it is rejected. A statement that fails alone
- * (a constraint) is undone alone by SQLite and rejects only its own caller.
+ * that COMMIT fails every write in it is rejected. A write that fails (a
+ * constraint) rejects only its own caller: a statement is undone alone by
+ * SQLite, and a store method of several statements uses its own (nested)
+ * transaction. The transaction is opened and committed in one synchronous
+ * step, never held across turns of the event loop: another connection of the
+ * same process waiting for the lock can never wait on us.
  */
 export function groupCommit(db: Database.Database) {
-  let pending:
-    | { promise: Promise<void>; resolve: () => void; reject: (e: unknown) => void }
-    | undefined;
-  // Prepared once: `exec` would parse the statement again on every group.
-  const begin = db.prepare('BEGIN IMMEDIATE');
-  const end = db.prepare('COMMIT');
-  const rollback = db.prepare('ROLLBACK');
+  let queue: Waiting[] = [];
+  const runAll = db.transaction((batch: Waiting[]) =>
+    batch.map((w) => {
+      try {
+        return { ok: true as const, value: w.run() };
+      } catch (error) {
+        return { ok: false as const, error };
+      }
+    }),
+  );
 
-  function commit() {
-    const group = pending;
-    pending = undefined;
-    if (!group) return;
+  function flush() {
+    const batch = queue;
+    queue = [];
+    if (batch.length === 0) return;
+    let outcomes: ReturnType<typeof runAll>;
     try {
-      // A failure that rolls back the whole transaction (disk full, I/O error) ends it early.
-      if (!db.inTransaction) throw new Error('the write transaction was rolled back');
-      end.run();
-      group.resolve();
+      // IMMEDIATE: the write lock first, so a lock held elsewhere is waited for (busy_timeout).
+      outcomes = runAll.immediate(batch);
     } catch (error) {
-      if (db.inTransaction) rollback.run();
-      group.reject(error);
+      for (const w of batch) w.reject(error);
+      return;
     }
-  }
-
-  /** The group the next write joins, opened (write lock taken, waiting busy_timeout) if none is. */
-  function open() {
-    if (pending) return pending;
-    begin.run();
-    let resolve!: () => void;
-    let reject!: (e: unknown) => void;
-    const promise = new Promise<void>((res, rej) => {
-      resolve = res;
-      reject = rej;
+    batch.forEach((w, i) => {
+      const outcome = outcomes[i];
+      if (outcome?.ok) w.resolve(outcome.value);
+      else w.reject(outcome?.error);
     });
-    // Awaited by each writer; this only keeps a group nobody awaits from being "unhandled".
-    promise.catch(() => {});
-    pending = { promise, resolve, reject };
-    setImmediate(commit);
-    return pending;
   }
 
   return {
-    /** Runs `fn` inside the current group; resolves with its value once the group is on disk. */
-    async write<T>(fn: () => T | Promise<T>): Promise<T> {
-      open();
-      const value = await fn();
-      // The group still open now holds this write (or a later one does: same guarantee).
-      if (pending) await pending.promise;
-      return value;
+    /** Runs `fn` with the writes of this turn of the event loop; settles once on disk. */
+    write<T>(fn: () => T): Promise<Awaited<T>> {
+      return new Promise((resolve, reject) => {
+        if (queue.length === 0) setImmediate(flush);
+        queue.push({ run: fn, resolve: resolve as (v: unknown) => void, reject });
+      }).then((value) => value as Awaited<T>);
     },
-    /** Settles when what has been written so far is committed. */
-    async flush(): Promise<void> {
-      if (pending) await pending.promise;
-    },
-    /** Whether a group is open (this connection holds the write lock). */
-    get open() {
-      return pending !== undefined;
-    },
-    /** Commits now (before closing). */
-    commitNow: commit,
+    /** Writes what is waiting now (before closing). */
+    flush,
   };
 }
 
 /**
  * The store with every method not named in `reads` run as a grouped write. New
- * methods count as writes unless listed: the safe default.
+ * methods count as writes unless listed: the safe default. The store's methods
+ * are async only in shape (better-sqlite3 is synchronous), so a method's
+ * statements all run inside the group's transaction.
  */
 export function withGroupCommit<T extends object>(
   store: T,

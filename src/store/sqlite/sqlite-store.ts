@@ -281,10 +281,8 @@ export function createSqliteStore(filename: string, options: { cipher?: TextCiph
       return r ? { value: JSON.parse(r.value), updatedAt: new Date(r.updated_at) } : undefined;
     },
     async ping() {
-      // Ready means we can write now. While a group is open we hold the write lock, and its
-      // commit is the answer; otherwise a reserved lock, at once, given back at once (a plain
-      // SELECT answers even while another process holds the file exclusively).
-      if (group.open) return group.flush();
+      // Ready means we can write now: a reserved lock, at once, given back at once. A plain
+      // SELECT answers even while another process holds the file exclusively.
       db.pragma('busy_timeout = 0');
       try {
         db.exec('BEGIN IMMEDIATE; ROLLBACK');
@@ -294,7 +292,7 @@ export function createSqliteStore(filename: string, options: { cipher?: TextCiph
     },
 
     async close() {
-      group.commitNow();
+      group.flush();
       if (db.open) db.close();
     },
   };
