@@ -108,6 +108,12 @@ async function main() {
   if (process.argv.includes('--misses')) {
     console.log('\nMisses');
     for (const m of misses) console.log(`  ${m}`);
+    console.log('\nTriage misses (labelled → got)');
+    for (const l of labels) {
+      const got = byId.get(l.id)?.urgency;
+      if (l.urgency && got && l.urgency !== got)
+        console.log(`  ${l.id} ${l.urgency} → ${got} | ${l.text.slice(0, 90)}`);
+    }
   }
 }
 

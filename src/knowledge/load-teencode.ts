@@ -2,9 +2,12 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { ContentError } from '../core/errors.js';
-import { fold, type TeencodeDictionary } from '../core/text/normalize.js';
+import { fold, type TeencodeDictionary, teencodeKey } from '../core/text/normalize.js';
 
-/** Reads `content/teencode.yaml` (token → reading or list of readings). */
+/**
+ * Reads `content/teencode.yaml` (token → reading or list of readings). A key
+ * written with tone marks matches only that spelling (see `teencodeKey`).
+ */
 export function loadTeencode(contentDir: string): TeencodeDictionary {
   const file = join(contentDir, 'teencode.yaml');
   const data = parseYaml(readFileSync(file, 'utf8')) as Record<string, unknown>;
@@ -17,7 +20,7 @@ export function loadTeencode(contentDir: string): TeencodeDictionary {
       continue;
     }
     dict.set(
-      fold(key),
+      teencodeKey(key),
       readings.map((r: string) => fold(r).trim()),
     );
   }

@@ -1,5 +1,5 @@
 import MiniSearch from 'minisearch';
-import type { TeencodeDictionary } from '../core/text/normalize.js';
+import { isVietnameseSyllable, type TeencodeDictionary } from '../core/text/normalize.js';
 import type { Article } from './article-schema.js';
 import { isPair, searchTerms } from './terms.js';
 
@@ -9,7 +9,10 @@ export interface TopicHit {
   score: number;
   /** Share of the query's distinct terms found in this topic (0..1). */
   coverage: number;
-  /** Syllable pairs of the query found in this topic: the strongest sign it is on topic. */
+  /**
+   * Syllable pairs of the query found in this topic, and words that cannot be
+   * Vietnamese syllables: the strongest sign it is on topic.
+   */
   pairs: number;
   /** Distinct content words in the query (after stopwords), for judging short queries. */
   queryWords: number;
@@ -35,13 +38,37 @@ interface Doc {
 }
 
 /**
+ * Field weights and BM25+ parameters. Exported so that a tuning experiment can
+ * pass others; the ones here were checked on the dev set and on
+ * test/fixtures/eval/paraphrase.jsonl (moving any of them gained nothing on both).
+ */
+export const SEARCH_TUNING = {
+  boost: { title: 2, questions: 3, keywords: 2.5, short: 1, body: 0.3 },
+  bm25: { k: 1.2, b: 0.7, d: 0.5 },
+};
+
+/**
+ * A word that cannot be a folded Vietnamese syllable ("passport", "scam",
+ * "cambodia") does not collide the way "ban" (bạn / bán) does, so finding it
+ * counts as much as finding a syllable pair. Without this, a message mixing
+ * English and Vietnamese ("bị scam sang Cambodia") has no pair in either
+ * language's article and got no answer.
+ */
+const isForeignWord = (term: string) =>
+  !isPair(term) && !term.startsWith('~') && term.length >= 4 && !isVietnameseSyllable(term);
+
+/**
  * MiniSearch (MIT, no dependencies, BM25+, JSON-serialisable) over every
  * article in every language. We tokenize ourselves (see terms.ts) and hand it
  * finished terms, because its default tokenizer neither folds Vietnamese nor
  * knows syllable pairs. Searching all languages at once lets an English
  * question find a topic and get the answer in the conversation's language.
  */
-export function buildKnowledgeIndex(articles: Article[], dict: TeencodeDictionary): KnowledgeIndex {
+export function buildKnowledgeIndex(
+  articles: Article[],
+  dict: TeencodeDictionary,
+  tuning = SEARCH_TUNING,
+): KnowledgeIndex {
   const tokenize = (text: string) => searchTerms(text, dict);
   const index = new MiniSearch<Doc>({
     fields: ['title', 'questions', 'keywords', 'short', 'body'],
@@ -69,7 +96,8 @@ export function buildKnowledgeIndex(articles: Article[], dict: TeencodeDictionar
     const options = {
       tokenize: (q: string) => q.split(' '),
       processTerm: (t: string) => t,
-      boost: { title: 2, questions: 3, keywords: 2.5, short: 1, body: 0.3 },
+      boost: tuning.boost,
+      bm25: tuning.bm25,
       weights: { fuzzy: 0.4, prefix: 0 },
     };
     const exact = index.search(queryTerms.join(' '), options);
@@ -91,7 +119,7 @@ export function buildKnowledgeIndex(articles: Article[], dict: TeencodeDictionar
         topicId,
         score: r.score,
         coverage: unigrams.length === 0 ? 0 : matched / unigrams.length,
-        pairs: r.queryTerms.filter(isPair).length,
+        pairs: r.queryTerms.filter((t) => isPair(t) || isForeignWord(t)).length,
         queryWords: unigrams.filter((t) => !t.startsWith('~')).length,
         queryTerms: queryTerms.length,
       });

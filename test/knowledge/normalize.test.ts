@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { clean, expandedWords, fold, words } from '../../src/core/text/normalize.js';
+import { clean, expandedWords, fold, stem, words } from '../../src/core/text/normalize.js';
 import { searchTerms } from '../../src/knowledge/terms.js';
 import { knowledge } from '../support/conversation.js';
 
@@ -27,6 +27,27 @@ describe('Vietnamese normalisation', () => {
       ['dc', 'duoc'],
     ]);
     expect(expandedWords('lương 30tr 500k', dict)).toEqual([['luong'], ['30tr'], ['500k']]);
+  });
+
+  it('reads teen-code only in words typed without tone marks', () => {
+    const dict = knowledge().dict;
+    // "cam" is Campuchia, but "cảm" (feel) and "cấm" (forbid) are words; "ạ" is not "anh".
+    expect(expandedWords('sang cam', dict)[1]).toContain('campuchia');
+    expect(expandedWords('cảm thấy, cấm, dạ ạ', dict).flat()).not.toContain('campuchia');
+    expect(expandedWords('dạ ạ', dict).flat()).not.toContain('anh');
+    // Teen-code that is itself typed with tone marks, and đ, still read.
+    expect(expandedWords('hông đc', dict)).toEqual([
+      ['hong', 'khong'],
+      ['dc', 'duoc'],
+    ]);
+  });
+
+  it('stems English words but not Vietnamese syllables', () => {
+    expect(stem('jobs')).toBe('job');
+    expect(stem('trafficking')).toBe('traffick');
+    expect(stem('going')).toBe('go');
+    // Porter would make thấy (see) "thai" (Thái Lan) and giấy (paper) "giai".
+    expect(['thay', 'giay', 'ngay', 'nguy'].map(stem)).toEqual(['thay', 'giay', 'ngay', 'nguy']);
   });
 
   it('makes syllable pairs, so hộ chiếu and hỗ trợ do not meet', () => {
