@@ -24,6 +24,9 @@
  * does on SQLite.
  * The widget's per-socket limit (20 messages per 10 s) is respected: a client
  * sends at most 5 turns in phase 2 and RATE × PACED_SECONDS / N in phase 3.
+ * The per-address connection limits are lifted in the service (all sockets come
+ * from 127.0.0.1), unless WIDGET_CONNECT_RATE_PER_IP_PER_MINUTE or
+ * WIDGET_MAX_CONNECTIONS_PER_IP are set in the environment.
  * Targets: 5,000 connected clients under 1 GiB resident; p99 < 50 ms at 500 turns/s.
  */
 import { type ChildProcess, fork } from 'node:child_process';
@@ -66,6 +69,11 @@ async function service() {
   };
   const dataDir = mkdtempSync(join(tmpdir(), 'sj-bench-widget-'));
   const config = loadConfig({
+    // Every bench socket comes from 127.0.0.1: the per-address widget limits (120 new a
+    // minute, 50 open by default) would refuse all but the first few, so they are lifted
+    // here unless the environment sets them (to measure the limits themselves).
+    WIDGET_CONNECT_RATE_PER_IP_PER_MINUTE: '1000000',
+    WIDGET_MAX_CONNECTIONS_PER_IP: '1000000',
     ...process.env,
     PORT: '0',
     HOST: '127.0.0.1',

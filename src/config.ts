@@ -1,5 +1,6 @@
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
+import { parseTrustProxy } from './server/trust-proxy.js';
 
 /**
  * The only reader of process.env. Every setting, its default and its meaning;
@@ -35,6 +36,26 @@ const schema = z.object({
     .default('vi'),
   /** Webhook requests accepted from one IP address per minute (platforms post from many addresses), then 429. */
   WEBHOOK_RATE_PER_IP_PER_MINUTE: z.coerce.number().int().min(1).default(6000),
+  /** New widget connections accepted from one address per minute, then refused with a friendly notice. */
+  WIDGET_CONNECT_RATE_PER_IP_PER_MINUTE: z.coerce.number().int().min(1).default(120),
+  /** Widget connections one address may hold open at once (a school or café behind one address needs room). */
+  WIDGET_MAX_CONNECTIONS_PER_IP: z.coerce.number().int().min(1).default(50),
+  /**
+   * Express's `trust proxy`: off (`false`, default), `true`, a number of hops, or a comma-separated
+   * list of `loopback`, `linklocal`, `uniquelocal`, addresses and CIDR ranges. Set it behind a
+   * reverse proxy, or per-address limits and the sign-in lockout see the proxy, not the person.
+   */
+  TRUST_PROXY: z
+    .string()
+    .default('false')
+    .transform((value, ctx) => {
+      try {
+        return parseTrustProxy(value);
+      } catch (error) {
+        ctx.addIssue({ code: 'custom', message: (error as Error).message });
+        return z.NEVER;
+      }
+    }),
   /** Messages one platform user may send per minute; beyond it turns are skipped and one friendly notice is sent. */
   USER_RATE_PER_MINUTE: z.coerce.number().int().min(1).default(30),
   /** Longest message accepted, in characters. */

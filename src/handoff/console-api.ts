@@ -114,6 +114,14 @@ export function createConsoleApi(deps: {
     res.json({ counsellor });
   });
 
+  /** "Sign out everywhere": every session of mine ends, this one included, and my sockets close. */
+  router.post('/me/sessions/revoke', async (req, res) => {
+    const me = who(req);
+    const revoked = await auth.revokeAll(me.id);
+    await store.recordAudit({ at: new Date(), counsellorId: me.id, action: 'revoke-sessions' });
+    res.json({ revoked });
+  });
+
   router.put('/me/availability', body(availabilitySchema), async (req, res) => {
     await store.setAvailability(who(req).id, req.body.available);
     res.json({ available: req.body.available });

@@ -5,10 +5,15 @@ import { verifyPassword } from './passwords.js';
 
 const hashToken = (token: string) => createHash('sha256').update(token).digest('base64url');
 
+/** Sessions that just ended: one (sign-out) or all of a counsellor's (revocation). */
+export type SessionsEnded = { sessionKey: string } | { counsellorId: string };
+
 /**
  * Counsellor sessions: a random bearer token, stored only as its hash, that
  * expires. Logging in with a wrong name or password takes the same time as a
- * right one (a dummy hash is checked), so names cannot be probed.
+ * right one (a dummy hash is checked), so names cannot be probed. Ending
+ * sessions is announced to listeners, so live sockets opened with them close
+ * too instead of receiving events until they disconnect on their own.
  */
 export function createConsoleAuth(
   store: Store,
@@ -18,6 +23,10 @@ export function createConsoleAuth(
   const dummy =
     'scrypt$32768$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=';
   const failures = createFailureCounter(now);
+  const listeners = new Set<(ended: SessionsEnded) => void>();
+  const announce = (ended: SessionsEnded) => {
+    for (const listener of listeners) listener(ended);
+  };
   return {
     /**
      * A session for a right name and password; `{ lockedSeconds }` after too many
@@ -64,6 +73,25 @@ export function createConsoleAuth(
     },
     async logout(token: string) {
       await store.deleteSession(hashToken(token));
+      announce({ sessionKey: hashToken(token) });
+    },
+    /**
+     * Ends every session of a counsellor ("sign out everywhere", or a
+     * supervisor's revocation): their next API call gets 401 and their live
+     * sockets are closed. A password change or a deactivation, when such flows
+     * exist, must call this too. Returns how many sessions ended.
+     */
+    async revokeAll(counsellorId: string): Promise<number> {
+      const ended = await store.deleteSessionsOf(counsellorId);
+      announce({ counsellorId });
+      return ended;
+    },
+    /** What a session is known by outside this module: its hash, never the token. */
+    sessionKey: (token: string) => hashToken(token),
+    /** Called whenever sessions end; returns a function that stops listening. */
+    onSessionsEnded(listener: (ended: SessionsEnded) => void): () => void {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
     },
   };
 }

@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import type { Store } from '../store/store.js';
-import type { ConsoleAuth } from './console-auth.js';
+import { type ConsoleAuth, ROLE_RANK } from './console-auth.js';
 import { body, fail, requireAuth, requireRole, who } from './console-http.js';
 import { overdue, type QueueSettings, unservedLanguages } from './queue.js';
 
@@ -57,6 +57,26 @@ export function createTeamApi(deps: {
     const languages = [...new Set<string>(req.body.languages)];
     await store.setLanguages(id, languages);
     res.json({ languages });
+  });
+
+  /**
+   * A supervisor ends all of a colleague's sessions (a lost laptop, a shared PC
+   * left signed in, someone leaving). Nobody may do it to a higher role: a
+   * supervisor cannot keep signing an admin out.
+   */
+  router.post('/counsellors/:id/sessions/revoke', requireRole('supervisor'), async (req, res) => {
+    const me = who(req);
+    const target = await store.getCounsellor(String(req.params.id));
+    if (!target) return fail(res, 404, 'not_found', 'no such counsellor');
+    if (ROLE_RANK[target.role] > ROLE_RANK[me.role])
+      return fail(res, 403, 'forbidden', 'only an admin may sign out an admin');
+    const revoked = await deps.auth.revokeAll(target.id);
+    await store.recordAudit({
+      at: now(),
+      counsellorId: me.id,
+      action: `revoke-sessions:${target.id}`,
+    });
+    res.json({ revoked });
   });
 
   router.get('/locales', (_req, res) => {

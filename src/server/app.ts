@@ -6,6 +6,7 @@ import type { Store } from '../store/store.js';
 import type { Logger } from './logger.js';
 import type { Metrics } from './metrics.js';
 import { ipRateLimit } from './rate-limit.js';
+import type { TrustProxy } from './trust-proxy.js';
 
 export interface AppOptions {
   store: Store;
@@ -26,6 +27,8 @@ export interface AppOptions {
   webhooks?: { path: string; router: Router }[];
   /** Webhook requests allowed from one IP per minute, then 429 (default 6000). */
   webhookRatePerIpPerMinute?: number;
+  /** Which proxies' X-Forwarded-For to believe for `req.ip` (default: none). */
+  trustProxy?: TrustProxy;
 }
 
 /**
@@ -36,6 +39,9 @@ export function createApp(options: AppOptions): Express {
   const { store, logger, metrics } = options;
   const app = express();
   app.disable('x-powered-by');
+  // req.ip feeds the per-address limits and the sign-in lockout: behind a proxy it must be
+  // the person's address, and X-Forwarded-For must be ignored when no proxy is trusted.
+  app.set('trust proxy', options.trustProxy ?? false);
   app.use(
     helmet({
       contentSecurityPolicy: {

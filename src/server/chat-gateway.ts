@@ -1,10 +1,12 @@
 import { createHash } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
 import type { Namespace, Server, Socket } from 'socket.io';
 import { z } from 'zod';
 import type { Locale, Reply, StoredMessage, TurnResult } from '../core/types.js';
 import type { Engine } from '../engine/engine.js';
 import { menuReply } from '../engine/replies.js';
 import type { KnowledgeBase } from '../knowledge/knowledge-base.js';
+import { type ConnectionLimits, limitConnections } from './connection-limit.js';
 import type { Logger } from './logger.js';
 import type { Metrics } from './metrics.js';
 
@@ -51,6 +53,10 @@ export interface ChatGatewayOptions {
   maxMessageChars: number;
   /** Messages allowed per socket per 10 seconds. */
   rateLimit?: number;
+  /** Per-address caps on new and open connections (none when absent). */
+  connectionLimits?: ConnectionLimits;
+  /** The person's address for a handshake (under the app's trust proxy); the socket's peer by default. */
+  clientAddress?: (req: IncomingMessage) => string;
 }
 
 /**
@@ -72,6 +78,15 @@ export function attachChatGateway(io: Server, options: ChatGatewayOptions): Name
     socket.data.lang = auth.data.lang;
     next();
   });
+  if (options.connectionLimits) {
+    chat.use(
+      limitConnections(
+        options.connectionLimits,
+        options.clientAddress ?? ((req) => req.socket.remoteAddress ?? ''),
+        (reason) => metrics.chatConnectionsRefused.inc({ reason }),
+      ),
+    );
+  }
 
   chat.on('connection', (socket) => {
     metrics.chatSockets.inc();

@@ -48,6 +48,12 @@ export function createMetrics() {
       help: 'Open widget connections',
       registers: [registry],
     }),
+    chatConnectionsRefused: new Counter({
+      name: 'sj_chat_connections_refused_total',
+      help: 'Widget connections refused by the per-address limits, by reason (rate, concurrent)',
+      labelNames: ['reason'] as const,
+      registers: [registry],
+    }),
     llmTokens: new Counter({
       name: 'sj_llm_tokens_total',
       help: 'Language-model tokens, by step (assist, compose) and kind (input, output, estimated when a failed call reported none)',

@@ -27,6 +27,7 @@ import { createOutboundRegistry } from './outbound.js';
 import { createOutbox } from './outbox.js';
 import { useRedisAdapter } from './redis-adapter.js';
 import { startRetentionJob } from './retention-job.js';
+import { clientAddressFor } from './trust-proxy.js';
 
 export interface RunningServer {
   url: string;
@@ -177,6 +178,7 @@ export async function startServer(
     isAccepting: () => accepting,
     webhooks: channels.routes,
     webhookRatePerIpPerMinute: config.WEBHOOK_RATE_PER_IP_PER_MINUTE,
+    trustProxy: config.TRUST_PROXY,
     routes: [
       {
         path: '/api/console',
@@ -221,6 +223,12 @@ export async function startServer(
     logger,
     metrics,
     maxMessageChars: config.MAX_MESSAGE_CHARS,
+    connectionLimits: {
+      perMinute: config.WIDGET_CONNECT_RATE_PER_IP_PER_MINUTE,
+      concurrent: config.WIDGET_MAX_CONNECTIONS_PER_IP,
+    },
+    // The same address express gives req.ip: X-Forwarded-For only from a trusted proxy.
+    clientAddress: clientAddressFor(app),
   });
   outbound.register(
     'web',

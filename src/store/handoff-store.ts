@@ -61,6 +61,8 @@ export interface CounsellorStore {
   createSession(session: CounsellorSession): Promise<void>;
   getSession(tokenHash: string): Promise<CounsellorSession | undefined>;
   deleteSession(tokenHash: string): Promise<void>;
+  /** Ends every session of one counsellor ("sign out everywhere", revocation); returns how many. */
+  deleteSessionsOf(counsellorId: string): Promise<number>;
   recordAudit(entry: AuditEntry): Promise<void>;
   listCannedReplies(): Promise<CannedReply[]>;
   /** Creates (no id) or replaces a canned reply. */

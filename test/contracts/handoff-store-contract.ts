@@ -186,5 +186,28 @@ export function runHandoffStoreContract(name: string, make: StoreFactory): void 
       ]);
       expect(await f.store.listAudit({ conversationId: 'other' })).toEqual([]);
     });
+
+    it('ends every session of one counsellor and none of another', async () => {
+      const make = (username: string) =>
+        f.store.createCounsellor({
+          username,
+          displayName: username,
+          role: 'counsellor',
+          passwordHash: 'scrypt$x',
+          languages: ['vi'],
+        });
+      const lan = await make('lan');
+      const mai = await make('mai');
+      const expiresAt = new Date(Date.now() + 60_000);
+      for (const token of ['lan-a', 'lan-b', 'lan-c'])
+        await f.store.createSession({ token, counsellorId: lan.id, expiresAt });
+      await f.store.createSession({ token: 'mai-a', counsellorId: mai.id, expiresAt });
+      expect(await f.store.deleteSessionsOf(lan.id)).toBe(3);
+      for (const token of ['lan-a', 'lan-b', 'lan-c'])
+        expect(await f.store.getSession(token)).toBeUndefined();
+      expect((await f.store.getSession('mai-a'))?.counsellorId).toBe(mai.id);
+      expect(await f.store.deleteSessionsOf(lan.id)).toBe(0);
+      expect(await f.store.deleteSessionsOf('no-such-counsellor')).toBe(0);
+    });
   });
 }

@@ -140,6 +140,24 @@ describe.skipIf(browserMissing)('counsellor console in a real browser (Chromium)
     const closed = (await server.store.listOpenTickets()).length;
     expect(closed).toBe(0);
   });
+
+  it('signs out everywhere: the same counsellor on another PC is back at sign-in, told why', async () => {
+    server = await startTestServer();
+    await server.store.createCounsellor({
+      username: 'lan',
+      displayName: 'Chị Lan',
+      role: 'counsellor',
+      passwordHash: await hashPassword(PASSWORD),
+      languages: ['vi'],
+    });
+    const here = await signIn('lan');
+    const elsewhere = await signIn('lan');
+    await here.getByRole('button', { name: 'Đăng xuất mọi nơi' }).click();
+    await here.getByRole('button', { name: 'Đăng nhập' }).waitFor();
+    // The other PC's live connection is closed by the server: no refresh needed to notice.
+    await elsewhere.getByText(/Phiên đăng nhập này đã kết thúc/).waitFor({ timeout: 2000 });
+    expect(await elsewhere.evaluate(() => sessionStorage.getItem('sj-console-token'))).toBeNull();
+  });
 });
 
 describe.skipIf(browserMissing)('supervisor view in a real browser (Chromium)', () => {

@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -50,31 +50,38 @@ async function instance(env: Record<string, string>): Promise<{ url: string; pro
 describe.skipIf(servicesMissing)('several instances on MongoDB and Redis', () => {
   const procs: ChildProcess[] = [];
   const sockets: Socket[] = [];
-  let dbUri = '';
+  const dbUris: string[] = [];
   afterAll(async () => {
     for (const s of sockets) s.close();
     for (const p of procs) p.kill('SIGKILL');
-    if (dbUri) {
+    for (const dbUri of dbUris) {
       const client = await MongoClient.connect(dbUri);
       await client.db().dropDatabase();
       await client.close();
     }
   });
 
-  it('hands off across instances, and a killed instance loses nothing', async () => {
+  /** Settings for a fleet on its own fresh database. */
+  function fleetEnv() {
     if (!mongoUri || !redisUrl)
       throw new Error('MONGODB_URI and REDIS_URL are needed (source scripts/test-services.sh)');
     const url = new URL(mongoUri);
     url.pathname = `/sj_fleet_${randomBytes(6).toString('hex')}`;
-    dbUri = url.toString();
+    const dbUri = url.toString();
+    dbUris.push(dbUri);
     // Both instances share the key that seals message text in the store.
     const key = randomBytes(32).toString('base64');
-    const env = {
+    return {
       MONGODB_URI: dbUri,
       REDIS_URL: redisUrl,
       MESSAGE_KEY: key,
       DATA_DIR: mkdtempSync(join(tmpdir(), 'sj-fleet-')),
     };
+  }
+
+  it('hands off across instances, and a killed instance loses nothing', async () => {
+    const env = fleetEnv();
+    const { MONGODB_URI: dbUri, MESSAGE_KEY: key } = env;
     const [a, b] = await Promise.all([instance(env), instance(env)]);
     procs.push(a.proc, b.proc);
 
@@ -150,6 +157,36 @@ describe.skipIf(servicesMissing)('several instances on MongoDB and Redis', () =>
       text: 'tổng đài 111 là gì',
     });
     expect(bot.ok && bot.replies[0]?.topicId).toBe('hotline-111');
+    await store.close();
+  }, 60_000);
+
+  it('signing out everywhere on one instance closes the console socket on another', async () => {
+    const env = fleetEnv();
+    const [a, b] = await Promise.all([instance(env), instance(env)]);
+    procs.push(a.proc, b.proc);
+    const store = await createMongoStore(env.MONGODB_URI, {
+      cipher: createTextCipher(Buffer.from(env.MESSAGE_KEY, 'base64')),
+    });
+    const lan = await signedInCounsellor(store, 'lan');
+    // A second device of the same counsellor, live on instance B.
+    const other = randomBytes(24).toString('base64url');
+    await store.createSession({
+      token: createHash('sha256').update(other).digest('base64url'),
+      counsellorId: lan.id,
+      expiresAt: new Date(Date.now() + 3600_000),
+    });
+    const onB = connect(`${b.url}/console`, {
+      auth: { token: other },
+      transports: ['websocket'],
+      forceNew: true,
+    });
+    sockets.push(onB);
+    await nextEvent(onB, 'connect');
+    const closed = nextEvent<string>(onB, 'disconnect');
+
+    expect((await consoleApi(a.url, lan.token)('POST', '/me/sessions/revoke')).status).toBe(200);
+    expect(await closed).toBe('io server disconnect');
+    expect((await consoleApi(b.url, other)('GET', '/me')).status).toBe(401);
     await store.close();
   }, 60_000);
 });

@@ -5,7 +5,7 @@ import { gzipSync } from 'node:zlib';
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { browserMissing, useChromium } from '../support/browser.js';
-import { startTestServer, type TestServer } from '../support/server.js';
+import { connectChat, nextEvent, startTestServer, type TestServer } from '../support/server.js';
 
 const NEUTRAL = 'https://neutral.example/weather';
 
@@ -126,6 +126,22 @@ describe.skipIf(browserMissing)('web widget in a real browser (Chromium)', () =>
     await page.keyboard.press('Escape');
     await page.keyboard.press('Escape');
     await page.waitForURL(NEUTRAL);
+  });
+
+  it('says so when the network has too many chats open, instead of "reconnecting" forever', async () => {
+    server = await startTestServer({ WIDGET_MAX_CONNECTIONS_PER_IP: '1' });
+    // Another tab on the same address holds the only slot.
+    const other = connectChat(server.url, 'session-other-tab-000000');
+    await nextEvent(other, 'history');
+    try {
+      const { page } = await openDemo();
+      await page.getByRole('button', { name: /Hỏi đáp an toàn/ }).click();
+      await expect
+        .poll(() => page.getByRole('status').textContent())
+        .toMatch(/quá nhiều cuộc trò chuyện/);
+    } finally {
+      other.close();
+    }
   });
 
   it('fits a 360 px wide phone screen', async () => {

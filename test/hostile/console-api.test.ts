@@ -8,7 +8,8 @@ import { startTestServer, type TestServer } from '../support/server.js';
  * supervisor, with random JSON bodies, raw junk and random query strings:
  * 1,000 requests over HTTP (real requests, so fewer than the 10,000 in-process
  * parser runs). Every answer is 2xx or 4xx, and every 4xx is
- * `{error:{code,message}}`. Logout is left out: it would end the session.
+ * `{error:{code,message}}`. Logout and "sign out everywhere" are left out: they
+ * would end the session (ids here are random, so no colleague is revoked).
  */
 const RUNS = 1000;
 
@@ -34,6 +35,7 @@ const WRITES: [string, (id: string) => string][] = [
   ['POST', (id) => `/tickets/${id}/follow-up`],
   ['POST', (id) => `/tickets/${id}/close`],
   ['PUT', (id) => `/counsellors/${id}/languages`],
+  ['POST', (id) => `/counsellors/${id}/sessions/revoke`],
   ['POST', () => '/canned'],
   ['PUT', (id) => `/canned/${id}`],
   ['DELETE', (id) => `/canned/${id}`],

@@ -64,6 +64,8 @@ export async function mongoHandoffStore(
   await tickets.createIndex({ status: 1, openedAt: 1 });
   await tickets.createIndex({ openedAt: 1 });
   await counsellors.createIndex({ username: 1 }, { unique: true });
+  // "Sign out everywhere" finds a counsellor's sessions without a scan.
+  await sessions.createIndex({ counsellorId: 1 });
   await audit.createIndex({ conversationId: 1, seq: 1 });
 
   async function raise(
@@ -250,6 +252,9 @@ export async function mongoHandoffStore(
     },
     async deleteSession(tokenHash) {
       await sessions.deleteOne({ _id: tokenHash });
+    },
+    async deleteSessionsOf(counsellorId) {
+      return (await sessions.deleteMany({ counsellorId })).deletedCount;
     },
     async recordAudit(entry) {
       await audit.insertOne({ ...entry, seq: await nextSeq(db, 'audit') });

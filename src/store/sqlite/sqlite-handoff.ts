@@ -270,6 +270,10 @@ export function sqliteHandoffStore(
     async deleteSession(tokenHash) {
       db.prepare('DELETE FROM counsellor_sessions WHERE token_hash = ?').run(tokenHash);
     },
+    async deleteSessionsOf(counsellorId) {
+      return db.prepare('DELETE FROM counsellor_sessions WHERE counsellor_id = ?').run(counsellorId)
+        .changes;
+    },
     async recordAudit(e) {
       db.prepare(
         'INSERT INTO audit_log (at, counsellor_id, action, ticket_id, conversation_id) VALUES (?, ?, ?, ?, ?)',

@@ -190,7 +190,15 @@ async function start() {
           chatBox.replaceChildren(renderReports(s));
         }),
     button(s.signOut, async () => {
+      socket?.close(); // before the server closes it, which would read as "ended elsewhere"
       await call('POST', '/logout').catch(() => undefined);
+      token.clear();
+      showLogin();
+    }),
+    // Every session of mine ends (another PC, a phone left signed in), this one too.
+    button(s.signOutEverywhere, async () => {
+      socket?.close();
+      await call('POST', '/me/sessions/revoke').catch(() => undefined);
       token.clear();
       showLogin();
     }),
@@ -227,6 +235,12 @@ async function start() {
     banner?.add?.(d.reason, d.at);
   });
   socket.on('connect_error', () => showLogin());
+  // Only the server ends a session's socket this way: signed out everywhere, or revoked.
+  socket.on('disconnect', (reason) => {
+    if (reason !== 'io server disconnect') return;
+    token.clear();
+    showLogin(s.sessionEnded);
+  });
   setInterval(() => tickWaits(queueBox), 1000);
   if (me.role !== 'counsellor') cannedBox.replaceChildren(await renderCannedEditor(s));
   await refresh();

@@ -6,6 +6,9 @@ export const STRINGS = {
     password: 'Mật khẩu',
     signIn: 'Đăng nhập',
     signOut: 'Đăng xuất',
+    signOutEverywhere: 'Đăng xuất mọi nơi',
+    sessionEnded:
+      'Phiên đăng nhập này đã kết thúc (đăng xuất mọi nơi hoặc bị thu hồi). Hãy đăng nhập lại.',
     wrongLogin: 'Sai tên đăng nhập hoặc mật khẩu.',
     online: 'Đang trực',
     away: 'Vắng',
@@ -141,6 +144,9 @@ export const STRINGS = {
     password: 'Password',
     signIn: 'Sign in',
     signOut: 'Sign out',
+    signOutEverywhere: 'Sign out everywhere',
+    sessionEnded:
+      'This session was ended (signed out everywhere, or revoked). Please sign in again.',
     wrongLogin: 'Wrong username or password.',
     online: 'Online',
     away: 'Away',

@@ -16,6 +16,7 @@ export const STRINGS = {
     typing: 'Tư vấn viên đang nhập…',
     failed: 'Chưa gửi được. Bấm Gửi để thử lại.',
     tooLong: 'Tin nhắn dài quá, bạn chia nhỏ giúp mình nhé.',
+    busy: 'Mạng của bạn đang mở quá nhiều cuộc trò chuyện. Mình sẽ tự kết nối lại sau giây lát…',
   },
   en: {
     open: 'Open chat',
@@ -33,6 +34,7 @@ export const STRINGS = {
     typing: 'The counsellor is typing…',
     failed: 'Not sent yet. Press Send to try again.',
     tooLong: 'That message is too long, please split it up.',
+    busy: 'Too many chats are open from your network right now. We will reconnect in a moment…',
   },
 } as const;
 

@@ -122,9 +122,23 @@ function start(script: HTMLScriptElement | null) {
       if (status.textContent === s.typing) status.textContent = '';
     }, 4000);
   });
-  socket.on('connect_error', () => {
-    status.textContent = s.offline;
-  });
+  let retryTimer: ReturnType<typeof setTimeout> | undefined;
+  socket.on(
+    'connect_error',
+    (error: Error & { data?: { code?: string; retryAfterSeconds?: number } }) => {
+      // Too many connections from this network (a school behind one address): the server
+      // refused in its middleware, so Socket.IO will not retry by itself. Try again when it says.
+      if (error.data?.code === 'rate_limited') {
+        status.textContent = s.busy;
+        clearTimeout(retryTimer);
+        const seconds = Math.min(300, Math.max(1, error.data.retryAfterSeconds ?? 30));
+        // A little jitter, so a whole classroom does not come back in the same second.
+        retryTimer = setTimeout(() => socket.connect(), (seconds + Math.random() * 5) * 1000);
+        return;
+      }
+      status.textContent = s.offline;
+    },
+  );
   socket.on('disconnect', () => {
     status.textContent = s.offline;
   });
@@ -181,6 +195,7 @@ function start(script: HTMLScriptElement | null) {
   function quickExit() {
     sessionStorage.removeItem(SESSION_KEY);
     sessionStorage.removeItem(OPEN_KEY);
+    clearTimeout(retryTimer);
     socket.disconnect();
     host.remove();
     document.title = '';
