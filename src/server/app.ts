@@ -71,7 +71,9 @@ export function createApp(options: AppOptions): Express {
       return;
     }
     try {
-      await store.ping();
+      // A probe gives up after a second or so (Kubernetes: 1 s); a store that does not answer
+      // in time is as unready as one that refuses, and the probe should hear 503, not silence.
+      await withTimeout(store.ping(), READY_TIMEOUT_MS);
       res.json({ status: 'ready' });
     } catch (error) {
       logger.warn({ err: error }, 'readiness: store unavailable');
@@ -119,4 +121,14 @@ export function createApp(options: AppOptions): Express {
   };
   app.use(onError);
   return app;
+}
+
+const READY_TIMEOUT_MS = 800;
+
+function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([work, late]).finally(() => clearTimeout(timer));
 }

@@ -74,7 +74,8 @@ export function originAllowed(allowed: string[], origin?: string, host?: string)
 function channelState(store: Store): ChannelState {
   return {
     get: async (name) => (await store.getDataset(`channel:${name}`))?.value,
-    put: (name, value) => store.putDataset(`channel:${name}`, value),
+    // Sealed: these are live credentials (Zalo's single-use refresh token).
+    put: (name, value) => store.putDataset(`channel:${name}`, value, { sealed: true }),
     async exclusive(name, fn) {
       const token = await store.acquireLock(`channel:${name}`, 30_000);
       if (!token) return undefined;

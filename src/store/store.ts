@@ -174,7 +174,8 @@ export interface Store extends TicketStore, CounsellorStore, OutboxStore, InboxS
   listGaps(from: Date, to: Date): Promise<KnowledgeGap[]>;
 
   /** A named data set an administrator imported (for example the licensed companies list). */
-  putDataset(name: string, value: unknown): Promise<void>;
+  /** Stores a named value; `sealed` encrypts it at rest like message text (channel tokens). */
+  putDataset(name: string, value: unknown, options?: { sealed?: boolean }): Promise<void>;
   getDataset(name: string): Promise<{ value: unknown; updatedAt: Date } | undefined>;
 
   /** Cheap round trip for the readiness probe. */

@@ -19,8 +19,8 @@ import { messengerEnv, type ServiceChild, startServiceChild } from './child.js';
  * port and the same SQLite folder. The scenario runs once; each test checks one thing it observed.
  *
  * What the service promises, and what is checked:
- * - /readyz pings the store: 503 (within the driver's server selection timeout, 5 s) while the
- *   wire server is down, 200 again within seconds of its restart (the driver reconnects);
+ * - /readyz pings the store: 503 within about a second while the wire server is down (it does
+ *   not wait for the driver's 5 s server selection), 200 again within seconds of its restart;
  * - a webhook is acknowledged only once its event is in the inbox, so during the outage it is
  *   refused with 503 and the platform delivers it again; after the restart it is stored and
  *   answered once;
@@ -217,8 +217,8 @@ describe('MongoDB-wire server (FerretDB) stopped and restarted', () => {
 
   it('reports not ready (503) while the store is down, without hanging', () => {
     expect(seen.readyDown.map((r) => r.status)).toEqual([503, 503, 503]);
-    // The driver's server selection timeout is 5 s: well under the probe's own timeout.
-    for (const r of seen.readyDown) expect(r.ms).toBeLessThan(8000);
+    // Within a probe's timeout: the answer does not wait for the driver's 5 s server selection.
+    for (const r of seen.readyDown) expect(r.ms).toBeLessThan(2000);
   });
 
   it('refuses (503) a webhook it cannot store while the store is down, so the platform delivers it again', () => {

@@ -40,7 +40,12 @@ async function writeSecret(store: Store, conversationId: string) {
   const read = await store.getTicket(ticket.id);
   expect(read?.signals[0]?.words).toBe(SECRET);
   expect(read?.outcome?.notes).toBe(NOTE);
+  // A channel's live credentials (Zalo's refresh token) are stored sealed too.
+  await store.putDataset('channel:zalo', { refreshToken: TOKEN }, { sealed: true });
+  expect((await store.getDataset('channel:zalo'))?.value).toEqual({ refreshToken: TOKEN });
 }
+
+const TOKEN = 'mã-làm-mới-Zalo-dùng-một-lần';
 
 describe('message text at rest', () => {
   it('is sealed in the raw SQLite files, readable through the store, and with the previous key after rotation', async () => {
@@ -79,6 +84,7 @@ describe('message text at rest', () => {
         'Cty Bí Mật',
         'Đang gặp nguy hiểm',
         'gọi lại mẹ',
+        'làm-mới-Zalo',
       ])
         expect(raw).not.toContain(plain);
 
@@ -118,11 +124,12 @@ describe('message text at rest', () => {
     expect((await store.listMessages(c.id)).map((m) => m.text)).toEqual([SECRET, REPLY.text]);
     await store.close();
     const client = await MongoClient.connect(url.toString());
-    for (const name of ['messages', 'tickets']) {
+    for (const name of ['messages', 'tickets', 'datasets']) {
       const docs = JSON.stringify(await client.db().collection(name).find({}).toArray());
       expect(docs).not.toContain('tên Hoa');
       expect(docs).not.toContain('Mình lo cho bạn');
       expect(docs).not.toContain('gọi lại mẹ');
+      expect(docs).not.toContain('làm-mới-Zalo');
     }
     await client.db().dropDatabase();
     await client.close();

@@ -81,7 +81,13 @@ export async function createMongoStore(
   const messages = db.collection<MessageDoc>('messages');
   const processed = db.collection<{ _id: string; at: Date }>('processed_messages');
   const locks = db.collection<{ _id: string; token: string; expiresAt: Date }>('locks');
-  const datasets = db.collection<{ _id: string; value: unknown; updatedAt: Date }>('datasets');
+  const datasets = db.collection<{
+    _id: string;
+    value?: unknown;
+    /** The value as sealed JSON, for values stored with `sealed`. */
+    sealed?: string;
+    updatedAt: Date;
+  }>('datasets');
   await conversations.createIndex({ channel: 1, userId: 1 }, { unique: true });
   await messages.createIndex({ conversationId: 1, seq: 1 });
   await processed.createIndex({ at: 1 });
@@ -238,16 +244,21 @@ export async function createMongoStore(
     async releaseLock(key, token) {
       await locks.deleteOne({ _id: key, token });
     },
-    async putDataset(name, value) {
-      await datasets.updateOne(
+    async putDataset(name, value, options) {
+      const updatedAt = new Date();
+      await datasets.replaceOne(
         { _id: name },
-        { $set: { value, updatedAt: new Date() } },
+        options?.sealed
+          ? { sealed: cipher.seal(JSON.stringify(value)), updatedAt }
+          : { value, updatedAt },
         { upsert: true },
       );
     },
     async getDataset(name) {
       const d = await datasets.findOne({ _id: name });
-      return d ? { value: d.value, updatedAt: d.updatedAt } : undefined;
+      if (!d) return undefined;
+      const value = typeof d.sealed === 'string' ? JSON.parse(cipher.open(d.sealed)) : d.value;
+      return { value, updatedAt: d.updatedAt };
     },
     async ping() {
       await db.command({ ping: 1 });

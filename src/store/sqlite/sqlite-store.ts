@@ -268,17 +268,20 @@ export function createSqliteStore(filename: string, options: { cipher?: TextCiph
         text: cipher.open(r.text),
       }));
     },
-    async putDataset(name, value) {
+    async putDataset(name, value, options) {
+      const json = JSON.stringify(value);
       db.prepare(
         `INSERT INTO datasets (name, value, updated_at) VALUES (?, ?, ?)
          ON CONFLICT (name) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`,
-      ).run(name, JSON.stringify(value), Date.now());
+      ).run(name, options?.sealed ? cipher.seal(json) : json, Date.now());
     },
     async getDataset(name) {
       const r = db.prepare('SELECT value, updated_at FROM datasets WHERE name = ?').get(name) as
         | { value: string; updated_at: number }
         | undefined;
-      return r ? { value: JSON.parse(r.value), updatedAt: new Date(r.updated_at) } : undefined;
+      return r
+        ? { value: JSON.parse(cipher.open(r.value)), updatedAt: new Date(r.updated_at) }
+        : undefined;
     },
     async ping() {
       // Ready means we can write now: a reserved lock, at once, given back at once. A plain
