@@ -89,6 +89,13 @@ export function buildKnowledgeIndex(
   );
 
   const typo = (term: string) => !isPair(term) && !term.startsWith('~') && term.length >= 6;
+  // Every term the articles hold: a query word missing here is a spelling slip (or unknown),
+  // known before searching, so a message searches once, exactly or with fuzzy matching.
+  const vocabulary = new Set(
+    articles.flatMap((a) =>
+      tokenize([a.title, ...a.questions, ...a.keywords, a.short, a.body].join('\n')),
+    ),
+  );
 
   function search(text: string, limit = 5): TopicHit[] {
     const queryTerms = [...new Set(tokenize(text))];
@@ -100,15 +107,14 @@ export function buildKnowledgeIndex(
       bm25: tuning.bm25,
       weights: { fuzzy: 0.4, prefix: 0 },
     };
-    const exact = index.search(queryTerms.join(' '), options);
     // Spelling slips, in whole words of six letters or more only (syllable pairs and accented
-    // forms must match exactly), and only when such a word matched nothing: fuzzy matching is
+    // forms must match exactly), and only when such a word is in no article: fuzzy matching is
     // most of the search's cost, and most messages need none of it.
-    const found = new Set(exact.flatMap((r) => r.queryTerms));
-    const slips = queryTerms.some((t) => typo(t) && !found.has(t));
-    const results = slips
-      ? index.search(queryTerms.join(' '), { ...options, fuzzy: (t) => (typo(t) ? 0.2 : false) })
-      : exact;
+    const slips = queryTerms.some((t) => typo(t) && !vocabulary.has(t));
+    const results = index.search(
+      queryTerms.join(' '),
+      slips ? { ...options, fuzzy: (t: string) => (typo(t) ? 0.2 : false) } : options,
+    );
     const unigrams = queryTerms.filter((t) => !isPair(t));
     const best = new Map<string, TopicHit>();
     for (const r of results) {
