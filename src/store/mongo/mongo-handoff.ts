@@ -9,6 +9,7 @@ import type {
 } from '../../core/handoff-types.js';
 import type { Urgency } from '../../core/types.js';
 import type { CounsellorStore, TicketStore } from '../handoff-store.js';
+import { lazyField } from '../lazy-field.js';
 import { noCipher, type TextCipher } from '../text-cipher.js';
 import { isDuplicate, nextSeq } from './mongo-store.js';
 
@@ -42,14 +43,17 @@ export async function mongoHandoffStore(
   const sealNotes = (o: TicketOutcome): TicketOutcome =>
     o.notes ? { ...o, notes: cipher.seal(o.notes) } : o;
   const toTicket = (doc: TicketDoc): Ticket => {
-    const t = shape(doc);
-    return {
+    const { signals, ...t } = shape(doc);
+    const ticket = {
       ...t,
-      signals: t.signals.map((x) => ({ ...x, words: cipher.open(x.words) })),
       ...(t.outcome?.notes
         ? { outcome: { ...t.outcome, notes: cipher.open(t.outcome.notes) } }
         : {}),
     };
+    // Unsealed only when read (see lazyField).
+    return lazyField(ticket, 'signals', () =>
+      signals.map((x) => ({ ...x, words: cipher.open(x.words) })),
+    );
   };
   const tickets = db.collection<TicketDoc>('tickets');
   const open = db.collection<{ _id: string; ticketId: string }>('open_tickets');

@@ -3,6 +3,7 @@ import type Database from 'better-sqlite3';
 import type { Counsellor, Ticket } from '../../core/handoff-types.js';
 import type { Urgency } from '../../core/types.js';
 import type { CounsellorStore, TicketStore } from '../handoff-store.js';
+import { lazyField } from '../lazy-field.js';
 import { noCipher, type TextCipher } from '../text-cipher.js';
 
 interface TicketRow {
@@ -36,13 +37,12 @@ const RANK: Record<Urgency, number> = { none: 0, urgent: 1, emergency: 2 };
 
 /** Signal words (the person's own words) and counsellor notes are sealed like message text. */
 function toTicket(r: TicketRow, cipher: TextCipher): Ticket {
-  return {
+  const ticket = {
     id: r.id,
     conversationId: r.conversation_id,
     channel: r.channel,
     locale: r.locale,
     level: r.level,
-    signals: JSON.parse(cipher.open(r.signals)),
     reason: r.reason,
     status: r.status,
     ...(r.owner_id ? { ownerId: r.owner_id } : {}),
@@ -51,6 +51,12 @@ function toTicket(r: TicketRow, cipher: TextCipher): Ticket {
     ...(r.closed_at ? { closedAt: new Date(r.closed_at) } : {}),
     ...(r.outcome ? { outcome: JSON.parse(cipher.open(r.outcome)) } : {}),
   };
+  // Unsealed only when read (see lazyField).
+  return lazyField(
+    ticket,
+    'signals',
+    () => JSON.parse(cipher.open(r.signals)) as Ticket['signals'],
+  );
 }
 
 function toCounsellor(r: CounsellorRow): Counsellor {
