@@ -55,6 +55,8 @@ type Signals = Ticket['signals'];
  * queued) → with_counsellor (claimed) → bot (closed). Every change is one
  * atomic store update, so many counsellors and many servers can act at once.
  */
+const SNAPSHOT_MS = 1000;
+
 export function createHandoff(o: HandoffOptions) {
   const { store, events, outbound, texts } = o;
   const settings = o.settings ?? DEFAULT_QUEUE_SETTINGS;
@@ -64,8 +66,27 @@ export function createHandoff(o: HandoffOptions) {
     return (await store.listCounsellors()).filter((c) => c.available).length;
   }
 
+  // The place a person is told is an estimate: one read of the open tickets serves every
+  // request for a person within a second, instead of one read of all of them per message
+  // (with thousands waiting, that read was most of a turn). Counsellors' views read fresh.
+  let snapshot: { at: number; tickets: Promise<Ticket[]> } | undefined;
+  function openTickets(): Promise<Ticket[]> {
+    const at = now().getTime();
+    if (!snapshot || at - snapshot.at >= SNAPSHOT_MS || at < snapshot.at) {
+      const tickets = store.listOpenTickets();
+      const taken = { at, tickets };
+      snapshot = taken;
+      tickets.catch(() => {
+        if (snapshot === taken) snapshot = undefined;
+      });
+    }
+    return snapshot.tickets;
+  }
+
   async function place(ticket: Ticket, created: boolean): Promise<PlaceInQueue> {
-    const queue = orderQueue(await store.listOpenTickets(), now(), settings);
+    // This ticket as it is now (new, or raised since the snapshot was read).
+    const others = (await openTickets()).filter((t) => t.id !== ticket.id);
+    const queue = orderQueue([...others, ticket], now(), settings);
     const position = Math.max(1, queue.findIndex((t) => t.id === ticket.id) + 1);
     const count = await online();
     return {
