@@ -70,10 +70,18 @@ export function buildKnowledgeIndex(
   tuning = SEARCH_TUNING,
 ): KnowledgeIndex {
   const tokenize = (text: string) => searchTerms(text, dict);
+  // Every term the articles hold, gathered while indexing: a query word missing here is a
+  // spelling slip (or unknown), known before searching, so a message searches only once,
+  // exactly or with fuzzy matching.
+  const vocabulary = new Set<string>();
   const index = new MiniSearch<Doc>({
     fields: ['title', 'questions', 'keywords', 'short', 'body'],
     storeFields: ['topicId'],
-    tokenize,
+    tokenize: (text) => {
+      const terms = tokenize(text);
+      for (const t of terms) vocabulary.add(t);
+      return terms;
+    },
     processTerm: (term) => term,
   });
   index.addAll(
@@ -89,14 +97,6 @@ export function buildKnowledgeIndex(
   );
 
   const typo = (term: string) => !isPair(term) && !term.startsWith('~') && term.length >= 6;
-  // Every term the articles hold: a query word missing here is a spelling slip (or unknown),
-  // known before searching, so a message searches once, exactly or with fuzzy matching.
-  const vocabulary = new Set(
-    articles.flatMap((a) =>
-      tokenize([a.title, ...a.questions, ...a.keywords, a.short, a.body].join('\n')),
-    ),
-  );
-
   function search(text: string, limit = 5): TopicHit[] {
     const queryTerms = [...new Set(tokenize(text))];
     if (queryTerms.length === 0) return [];
