@@ -1,11 +1,4 @@
-import {
-  clean,
-  expandedWords,
-  fold,
-  primarySequence,
-  stem,
-  type TeencodeDictionary,
-} from '../core/text/normalize.js';
+import { readWords, stem, type TeencodeDictionary } from '../core/text/normalize.js';
 import { STOPWORDS } from './stopwords.js';
 
 /** Joins two syllables into one index term: "ho chieu" → "ho_chieu". */
@@ -21,19 +14,24 @@ const pair = (a: string, b: string) => `${a}_${b}`;
 export function searchTerms(text: string, dict: TeencodeDictionary): string[] {
   const out: string[] = [];
   for (const line of text.split(/\n+/)) {
-    for (const readings of expandedWords(line, dict)) {
+    // Each word is read once; the three kinds of term below all come from that reading.
+    const words = readWords(line, dict);
+    const seq: string[] = [];
+    for (const w of words) {
+      const readings = w.readings ? [...new Set([w.folded, ...w.readings])] : [w.folded];
       for (const reading of readings) {
         for (const syllable of reading.split(' ')) {
           if (!STOPWORDS.has(syllable)) out.push(stem(syllable));
         }
       }
+      // The primary reading of each word, in order: what syllable pairs are built on.
+      seq.push(...(w.readings?.[0] ?? w.folded).split(' '));
     }
     // Accented syllables also count as themselves, so "nhất" (most) does not
     // fully match "Nhật" (Japan) when the person typed diacritics.
-    for (const word of clean(line).split(/[^\p{L}\p{N}]+/u)) {
-      if (word && word !== fold(word) && !STOPWORDS.has(fold(word))) out.push(`~${word}`);
+    for (const w of words) {
+      if (w.written !== w.folded && !STOPWORDS.has(w.folded)) out.push(`~${w.written}`);
     }
-    const seq = primarySequence(line, dict);
     for (let i = 0; i + 1 < seq.length; i++) {
       const a = seq[i] as string;
       const b = seq[i + 1] as string;

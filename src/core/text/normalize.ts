@@ -52,18 +52,36 @@ function keyOf(cleaned: string, folded = fold(cleaned)): string {
 }
 
 /** The words as written (NFC, lower case) with their folded form. */
-function writtenWords(text: string): { key: string; folded: string }[] {
+function writtenWords(text: string): { key: string; written: string; folded: string }[] {
   // Folding only removes marks and turns đ into d, so the cleaned and the folded
   // text split at the same places; folding the whole text once is the fast way.
   const cleaned = clean(text);
   const written = cleaned.split(SPLIT);
   const folded = cleaned.normalize('NFD').replace(MARKS, '').replace(/đ/g, 'd').split(SPLIT);
-  const out: { key: string; folded: string }[] = [];
+  const out: { key: string; written: string; folded: string }[] = [];
   for (let i = 0; i < written.length; i++) {
     const f = folded[i] ?? '';
-    if (f) out.push({ key: keyOf(written[i] as string, f), folded: f });
+    const w = written[i] as string;
+    if (f) out.push({ key: keyOf(w, f), written: w, folded: f });
   }
   return out;
+}
+
+/** One word of a text: as written (NFC, lower case), folded, and its teen-code readings. */
+export interface ReadWord {
+  written: string;
+  folded: string;
+  readings?: readonly string[];
+}
+
+/** Each word of a text once, with everything the search needs from it (one pass). */
+export function readWords(text: string, dict: TeencodeDictionary): ReadWord[] {
+  return writtenWords(text).map((w) => {
+    const readings = readingsOf(w, dict);
+    return readings
+      ? { written: w.written, folded: w.folded, readings }
+      : { written: w.written, folded: w.folded };
+  });
 }
 const SPLIT = /[^\p{L}\p{M}\p{N}]+/u;
 
