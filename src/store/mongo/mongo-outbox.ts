@@ -1,7 +1,7 @@
 import type { Db } from 'mongodb';
 import type { InboxStore, OutboxItem, OutboxStore } from '../store.js';
 import type { TextCipher } from '../text-cipher.js';
-import { isDuplicate } from './mongo-store.js';
+import { isDuplicate, markProcessedIn } from './mongo-store.js';
 
 /** The payload is a sealed string; a sent item is deleted. */
 interface OutboxDoc extends Omit<OutboxItem, 'id' | 'payload' | 'error'> {
@@ -20,7 +20,6 @@ export async function mongoOutbox(db: Db, cipher: TextCipher): Promise<OutboxSto
     ...rest,
     payload: payload === undefined ? undefined : JSON.parse(cipher.open(payload)),
   });
-  const processed = db.collection<{ _id: string; at: Date }>('processed_messages');
   const inbox = db.collection<{ _id: string }>('inbox');
   return {
     async enqueueOutbox(items, done) {
@@ -40,14 +39,8 @@ export async function mongoOutbox(db: Db, cipher: TextCipher): Promise<OutboxSto
       }
       // No transactions on every MongoDB-compatible server, so the order carries the promise:
       // replies first (a turn run again finds its items by id), then the mark, then the inbox.
-      if (done?.processed) {
-        const { channel, messageId } = done.processed;
-        try {
-          await processed.insertOne({ _id: `${channel}\u0000${messageId}`, at: new Date() });
-        } catch (error) {
-          if (!isDuplicate(error)) throw error;
-        }
-      }
+      if (done?.processed)
+        await markProcessedIn(db, done.processed.channel, done.processed.messageId);
       if (done?.inboxId) await inbox.deleteOne({ _id: done.inboxId });
     },
     async pendingOutbox(limit, conversationId) {

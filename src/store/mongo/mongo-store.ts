@@ -25,8 +25,8 @@ export const isDuplicate = (e: unknown) =>
 /**
  * Runs an upsert on `_id` once more when it lost the race to create that document. MongoDB
  * (4.2+) retries such an upsert itself; FerretDB answers E11000 instead, which failed the first
- * turns that ran at the same time on a new counter (message order, a day's report counts):
- * stored, marked processed, never answered. The second try finds the document and updates it.
+ * turns that ran at the same time on a new counter (message order): stored, never answered.
+ * The second try finds the document and updates it.
  */
 async function upsertOnce<T>(write: () => Promise<T>): Promise<T> {
   try {
@@ -34,6 +34,24 @@ async function upsertOnce<T>(write: () => Promise<T>): Promise<T> {
   } catch (error) {
     if (!isDuplicate(error)) throw error;
     return write();
+  }
+}
+
+const processedId = (channel: string, messageId: string) => `${channel}\u0000${messageId}`;
+
+/**
+ * Marks a platform message id processed; true the first time. The unique `_id` decides,
+ * so overlapping deliveries cannot both get true (used by the store and by the outbox).
+ */
+export async function markProcessedIn(db: Db, channel: string, messageId: string) {
+  try {
+    await db
+      .collection<{ _id: string; at: Date }>('processed_messages')
+      .insertOne({ _id: processedId(channel, messageId), at: new Date() });
+    return true;
+  } catch (error) {
+    if (isDuplicate(error)) return false;
+    throw error;
   }
 }
 
@@ -208,17 +226,9 @@ export async function createMongoStore(
         .toArray();
       return newest.reverse().map(toMessage);
     },
-    async markProcessed(channel, messageId) {
-      try {
-        await processed.insertOne({ _id: `${channel}\u0000${messageId}`, at: new Date() });
-        return true;
-      } catch (error) {
-        if (isDuplicate(error)) return false;
-        throw error;
-      }
-    },
+    markProcessed: (channel, messageId) => markProcessedIn(db, channel, messageId),
     async isProcessed(channel, messageId) {
-      return (await processed.countDocuments({ _id: `${channel}\u0000${messageId}` })) > 0;
+      return (await processed.countDocuments({ _id: processedId(channel, messageId) })) > 0;
     },
     async acquireLock(key, ttlMs) {
       const token = randomUUID();

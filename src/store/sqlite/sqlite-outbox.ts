@@ -44,15 +44,16 @@ function toItem(row: OutboxRow, cipher: TextCipher): OutboxItem {
 }
 
 /** The outbox in SQLite. Payloads are sealed like message text; sent items are deleted. */
-export function sqliteOutbox(db: Database.Database, cipher: TextCipher): OutboxStore {
+/** `markProcessed` is the store's own statement, so a turn is marked one way wherever it is. */
+export function sqliteOutbox(
+  db: Database.Database,
+  cipher: TextCipher,
+  markProcessed: Database.Statement,
+): OutboxStore {
   const insert = db.prepare(
     `INSERT INTO outbox (id, conversation_id, channel, user_id, seq, payload, meta,
        next_attempt_at, expires_at, created_at)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
-  );
-  const markProcessed = db.prepare(
-    `INSERT INTO processed_messages (channel, message_id, processed_at) VALUES (?, ?, ?)
-     ON CONFLICT DO NOTHING`,
   );
   const removeInbox = db.prepare('DELETE FROM inbox WHERE id = ?');
   const insertAll = db.transaction((items: NewOutboxItem[], done?: TurnDone) => {

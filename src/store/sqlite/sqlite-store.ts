@@ -135,7 +135,7 @@ export function createSqliteStore(filename: string, options: { cipher?: TextCiph
   const store: Store = {
     ...sqliteHandoffStore(db, cipher),
     ...sqliteReports(db),
-    ...sqliteOutbox(db, cipher),
+    ...sqliteOutbox(db, cipher, q.markProcessed),
     ...sqliteInbox(db, cipher),
     async openConversation(channel: string, userId: string, locale: Locale) {
       const now = Date.now();
