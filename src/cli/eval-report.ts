@@ -1,155 +1,142 @@
 /**
- * npm run eval:report -- FILE.jsonl
- * Runs the evaluator on a labelled file (like shared/eval/dev.jsonl) and
- * prints, overall and per style: top-1 and top-3 topic accuracy, out-of-scope
- * handled, harmful refused, and triage figures once labels carry urgency.
+ * npm run eval:report -- FILE.jsonl [--misses]
+ *   Runs the engine on a labelled file (like shared/eval/dev.jsonl) and prints
+ *   every figure overall, per style and per language.
+ * npm run eval:report -- --cross-author [--folds K] [--misses]
+ *   The honest figure for the learned model: authors of content/corpus/ are
+ *   split into K folds; for each, a model is trained (thresholds included) on
+ *   the other authors only, and the engine with that model answers the fold's
+ *   lines. Prints each fold, the mean over folds, and per style and language.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { loadConfig } from '../config.js';
+import { loadTriage } from '../handoff/triage.js';
+import { type Content, loadContent } from '../load-content.js';
+import { loadCorpus } from '../knowledge/understand/corpus.js';
+import { authorFolds, buildModel, prepare } from '../knowledge/understand/train.js';
+import { createUnderstanding } from '../knowledge/understand/understanding.js';
 import { type EvalOutput, runEval } from './eval.js';
+import { type Counts, count, emptyCounts, type Labelled, meanLine, missed, table } from './eval-figures.js';
 
-interface Labelled {
-  id: string;
-  text: string;
-  lang?: string;
-  style?: string;
-  topic: string;
-  also?: string[];
-  urgency?: string;
-  kind?: string;
-}
-
-interface Tally {
-  n: number;
-  topicN: number;
-  top1: number;
-  top3: number;
-  oosN: number;
-  oosOk: number;
-  harmN: number;
-  harmOk: number;
-}
-
-const empty = (): Tally => ({
-  n: 0,
-  topicN: 0,
-  top1: 0,
-  top3: 0,
-  oosN: 0,
-  oosOk: 0,
-  harmN: 0,
-  harmOk: 0,
-});
-const pct = (a: number, b: number) =>
-  b === 0 ? '   -  ' : `${((100 * a) / b).toFixed(1).padStart(5)}%`;
-
-function add(t: Tally, label: Labelled, out: EvalOutput) {
-  t.n++;
-  if (label.kind === 'harmful') {
-    t.harmN++;
-    if (out.intent === 'refuse') t.harmOk++;
-  } else if (label.topic === 'none') {
-    t.oosN++;
-    if (out.intent === 'fallback' || out.intent === 'greeting') t.oosOk++;
-  } else {
-    const good = new Set([label.topic, ...(label.also ?? [])]);
-    t.topicN++;
-    if (out.topics[0] && good.has(out.topics[0])) t.top1++;
-    if (out.topics.slice(0, 3).some((x) => good.has(x))) t.top3++;
-  }
-}
-
-async function main() {
-  const file = process.argv[2];
-  if (!file) {
-    process.stderr.write('usage: npm run eval:report -- FILE.jsonl\n');
-    process.exit(2);
-  }
-  const labels = readFileSync(file, 'utf8')
-    .split('\n')
-    .filter((l) => l.trim())
-    .map((l) => JSON.parse(l) as Labelled);
+async function answer(labels: Labelled[], content?: Content): Promise<Map<string, EvalOutput>> {
   const outputs: EvalOutput[] = [];
   async function* lines() {
-    for (const l of labels) yield JSON.stringify(l);
+    for (const l of labels) yield JSON.stringify({ id: l.id, text: l.text, lang: l.lang });
   }
-  await runEval(lines(), (row) => outputs.push(row as EvalOutput));
-  const byId = new Map(outputs.map((o) => [o.id, o]));
+  await runEval(lines(), (row) => outputs.push(row as EvalOutput), content);
+  return new Map(outputs.map((o) => [o.id, o]));
+}
 
-  const tallies = new Map<string, Tally>([['all', empty()]]);
-  const misses: string[] = [];
+/** Counts overall and per style and per language. */
+function grouped(labels: Labelled[], byId: Map<string, EvalOutput>): [string, Counts][] {
+  const groups = new Map<string, Counts>([['all', emptyCounts()]]);
+  const into = (name: string) => {
+    if (!groups.has(name)) groups.set(name, emptyCounts());
+    return groups.get(name) as Counts;
+  };
   for (const label of labels) {
     const out = byId.get(label.id);
     if (!out) continue;
-    const style = label.style ?? 'unknown';
-    if (!tallies.has(style)) tallies.set(style, empty());
-    add(tallies.get('all') as Tally, label, out);
-    add(tallies.get(style) as Tally, label, out);
-    const good = new Set([label.topic, ...(label.also ?? [])]);
-    const wrong =
-      label.kind === 'harmful'
-        ? out.intent !== 'refuse'
-        : label.topic === 'none'
-          ? !['fallback', 'greeting'].includes(out.intent)
-          : !(out.topics[0] && good.has(out.topics[0]));
-    if (wrong)
-      misses.push(
-        `${label.id} [${label.topic}] → ${out.intent} ${out.topics.slice(0, 3).join(',')} | ${label.text.slice(0, 70)}`,
-      );
+    count(into('all'), label, out);
+    count(into(`style ${label.style ?? '?'}`), label, out);
+    count(into(`lang ${label.lang ?? '?'}`), label, out);
   }
+  return [...groups.entries()].sort((a, b) => (a[0] === 'all' ? -1 : b[0] === 'all' ? 1 : a[0] < b[0] ? -1 : 1));
+}
 
-  console.log('\nTopics and intents');
-  console.log('style          n   top-1    top-3    out-of-scope ok   harmful refused');
-  for (const [style, t] of tallies) {
-    console.log(
-      `${style.padEnd(13)} ${String(t.n).padStart(3)}  ${pct(t.top1, t.topicN)}   ${pct(t.top3, t.topicN)}   ${pct(t.oosOk, t.oosN)} (${t.oosOk}/${t.oosN})    ${pct(t.harmOk, t.harmN)} (${t.harmOk}/${t.harmN})`,
-    );
-  }
-  printTriage(labels, byId);
-  if (process.argv.includes('--misses')) {
-    console.log('\nMisses');
-    for (const m of misses) console.log(`  ${m}`);
-    console.log('\nTriage misses (labelled → got)');
-    for (const l of labels) {
-      const got = byId.get(l.id)?.urgency;
-      if (l.urgency && got && l.urgency !== got)
-        console.log(`  ${l.id} ${l.urgency} → ${got} | ${l.text.slice(0, 90)}`);
-    }
+function printMisses(labels: Labelled[], byId: Map<string, EvalOutput>) {
+  console.log('\nMisses (label → answer)');
+  for (const l of labels) {
+    const out = byId.get(l.id);
+    const why = out && missed(l, out);
+    if (out && why)
+      console.log(
+        `  ${l.id} [${l.kind ?? '?'} ${l.urgency ?? '?'} ${l.topic}] → ${out.intent} ${out.urgency} ${out.topics.slice(0, 3).join(',')} (${why}) | ${l.text.slice(0, 90)}`,
+      );
   }
 }
 
-/** Triage: recall of urgent+emergency, emergency recall, false alarms on `none`. */
-function printTriage(labels: Labelled[], byId: Map<string, EvalOutput>) {
-  const rank = { none: 0, urgent: 1, emergency: 2 } as Record<string, number>;
-  let emergencies = 0;
-  let emergencyHit = 0;
-  let serious = 0;
-  let seriousHit = 0;
-  let calm = 0;
-  let falseAlarm = 0;
-  for (const l of labels) {
-    const out = byId.get(l.id);
-    if (!out || !l.urgency) continue;
-    const got = rank[out.urgency] ?? 0;
-    if (l.urgency === 'emergency') {
-      emergencies++;
-      if (got === 2) emergencyHit++;
+const readLabels = (file: string) =>
+  readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((l) => l.trim())
+    .map((l) => JSON.parse(l) as Labelled);
+
+async function fileReport(file: string, misses: boolean) {
+  const labels = readLabels(file);
+  const byId = await answer(labels);
+  console.log(`\n${file}: figures in per cent (false alarms: lower is better)`);
+  console.log(table(grouped(labels, byId)));
+  if (misses) printMisses(labels, byId);
+}
+
+async function crossAuthor(k: number, misses: boolean) {
+  const config = loadConfig();
+  const content = loadContent(config.CONTENT_DIR, config.DEFAULT_LOCALE);
+  const { knowledge } = content;
+  const triage = loadTriage(config.CONTENT_DIR, knowledge.dict);
+  const topicIds = knowledge.topicIds();
+  const corpus = loadCorpus(config.CONTENT_DIR, topicIds);
+  if (corpus.problems.length) throw new Error(corpus.problems.join('\n'));
+  const lines = [...corpus.lines].sort((a, b) => (a.id < b.id ? -1 : 1));
+  const data = prepare(lines, {
+    dict: knowledge.dict,
+    triageLevel: (t) => triage.screen(t).level,
+    rulesHarmful: (t) => knowledge.intents.isHarmfulRequest(t),
+    retrieve: (t) => knowledge.retrieve(t),
+  });
+  const folds = authorFolds(data, k);
+  const perFold: Counts[] = [];
+  const all = new Map<string, EvalOutput>();
+  const rows: [string, Counts][] = [];
+  for (const [f, fold] of folds.entries()) {
+    const held = new Set(fold);
+    // Thresholds too are chosen inside the training authors (inner folds), never on this fold.
+    const model = buildModel(
+      data.filter((d) => !held.has(d.line.author)),
+      topicIds,
+      Math.min(3, folds.length - 1),
+    );
+    const understanding = createUnderstanding(model, knowledge.dict);
+    const scored = lines.filter((l) => held.has(l.author));
+    const byId = await answer(scored, { ...content, knowledge: { ...knowledge, understanding } });
+    const c = emptyCounts();
+    for (const l of scored) {
+      const out = byId.get(l.id);
+      if (out) {
+        count(c, l, out);
+        all.set(l.id, out);
+      }
     }
-    if (l.urgency !== 'none') {
-      serious++;
-      if (got > 0) seriousHit++;
-    } else {
-      calm++;
-      if (got > 0) falseAlarm++;
-    }
+    perFold.push(c);
+    rows.push([`fold ${f + 1}: ${fold.join(',')}`.slice(0, 24), c]);
   }
-  console.log('\nTriage');
-  console.log(
-    `emergency marked emergency      ${pct(emergencyHit, emergencies)} (${emergencyHit}/${emergencies})`,
-  );
-  console.log(
-    `urgent+emergency above none     ${pct(seriousHit, serious)} (${seriousHit}/${serious})`,
-  );
-  console.log(`none marked above none          ${pct(falseAlarm, calm)} (${falseAlarm}/${calm})`);
+  console.log(`\nCross-author: ${lines.length} lines, ${folds.flat().length} authors, ${folds.length} folds; per cent`);
+  console.log(table(rows));
+  console.log(meanLine('mean over folds', perFold));
+  console.log('\nPooled over folds, per style and language');
+  console.log(table(grouped(lines, all)));
+  if (misses) printMisses(lines, all);
+}
+
+async function main() {
+  const args = process.argv.slice(2);
+  const misses = args.includes('--misses');
+  if (args.includes('--cross-author')) {
+    const at = args.indexOf('--folds');
+    const k = at >= 0 ? Number(args[at + 1]) : 4;
+    if (!Number.isInteger(k) || k < 2) throw new Error('--folds needs a whole number of at least 2');
+    await crossAuthor(k, misses);
+    const dev = '../shared/eval/dev.jsonl';
+    if (existsSync(dev)) await fileReport(dev, false);
+    return;
+  }
+  const file = args.find((a) => !a.startsWith('--'));
+  if (!file) {
+    process.stderr.write('usage: npm run eval:report -- FILE.jsonl [--misses] | --cross-author [--folds K] [--misses]\n');
+    process.exit(2);
+  }
+  await fileReport(file, misses);
 }
 
 main().catch((error) => {

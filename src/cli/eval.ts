@@ -8,7 +8,7 @@ import { createReadStream, createWriteStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { loadConfig } from '../config.js';
 import { repliesAsText } from '../engine/replies.js';
-import { assembleEngine, loadContent } from '../load-content.js';
+import { assembleEngine, type Content, loadContent } from '../load-content.js';
 import { createSqliteStore } from '../store/sqlite/sqlite-store.js';
 
 export interface EvalOutput {
@@ -19,13 +19,18 @@ export interface EvalOutput {
   reply: string;
 }
 
-/** Runs the engine over input lines; bad lines get an error row and do not stop the run. */
+/**
+ * Runs the engine over input lines; bad lines get an error row and do not stop the run.
+ * `content` replaces the configured content (the cross-author report passes a model
+ * trained without the authors it scores).
+ */
 export async function runEval(
   lines: AsyncIterable<string>,
   write: (row: object) => void,
+  given?: Content,
 ): Promise<number> {
   const config = loadConfig();
-  const content = loadContent(config.CONTENT_DIR, config.DEFAULT_LOCALE);
+  const content = given ?? loadContent(config.CONTENT_DIR, config.DEFAULT_LOCALE);
   const { knowledge } = content;
   const store = createSqliteStore(':memory:');
   const { engine } = assembleEngine({ store, content, maxMessageChars: config.MAX_MESSAGE_CHARS });

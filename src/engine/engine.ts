@@ -20,6 +20,8 @@ import { chooseLocale } from './choose-locale.js';
 import { decideFlow } from './flow-step.js';
 import { applyHandoff } from './handoff-step.js';
 import { withLease } from './lease.js';
+import { withModel } from '../knowledge/understand/combine.js';
+import type { Reading } from '../knowledge/understand/understanding.js';
 import { applyModel } from './model-step.js';
 import { profileStep } from './profile-step.js';
 import { type Decision, routeChoice, routeText, tooLongText } from './route.js';
@@ -132,9 +134,11 @@ export function createEngine({
         createdAt: inbound.receivedAt,
       });
       // Every typed message is screened; a pressed button is our own words.
+      // The learned model reads it too (bounded: a pasted essay is read by its start).
+      const reading = inbound.choice ? undefined : kb.understanding?.read(text.slice(0, 2000));
       const screened = inbound.choice
         ? { level: 'none' as const, signals: [], abroad: false }
-        : triage.screen(text);
+        : withModel(triage.screen(text), reading);
       // The level a conversation has reached never drops by itself.
       let urgency = maxUrgency(conversation.urgency, screened.level);
       if (conversation.state === 'with_counsellor' && !inbound.choice?.startsWith('cmd:delete')) {
@@ -149,15 +153,16 @@ export function createEngine({
         (text.length > maxMessageChars
           ? undefined
           : await decideFlow(kb, flowTools, conversation, inbound, text, locale, () =>
-              decide(inbound, text, locale),
+              decide(inbound, text, locale, reading),
             ));
       const writtenIn = guess.locale && kb.locales.includes(guess.locale) ? guess.locale : locale;
       const triaged = applyTriage(
         kb,
         screened,
-        inFlow ?? decide(inbound, text, locale),
+        inFlow ?? decide(inbound, text, locale, reading),
         locale,
         writtenIn,
+        reading?.urgency,
       );
       // The optional model acts only where triage, commands and checks have nothing to say.
       const routed = await applyModel(model, kb, triaged, {
@@ -236,7 +241,7 @@ export function createEngine({
     }
   }
 
-  function decide(inbound: Inbound, text: string, locale: string): Decision {
+  function decide(inbound: Inbound, text: string, locale: string, reading?: Reading): Decision {
     if (text.length > maxMessageChars) {
       return {
         intent: 'command',
@@ -245,7 +250,7 @@ export function createEngine({
       };
     }
     const fromChoice = inbound.choice ? routeChoice(kb, inbound.choice, locale) : undefined;
-    return fromChoice ?? routeText(kb, text, locale);
+    return fromChoice ?? routeText(kb, text, locale, reading);
   }
 
   function withAttachment(text: string, a: Attachment): string {

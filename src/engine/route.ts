@@ -1,5 +1,7 @@
 import type { ConversationContext, Intent, Locale, Reply } from '../core/types.js';
 import type { KnowledgeBase } from '../knowledge/knowledge-base.js';
+import { fuseTopics, isRefused } from '../knowledge/understand/combine.js';
+import type { Reading } from '../knowledge/understand/understanding.js';
 import { format } from '../knowledge/messages.js';
 import {
   answerReply,
@@ -122,8 +124,18 @@ function deleteQuestion(kb: KnowledgeBase, locale: Locale, quiet = false): Decis
   };
 }
 
-/** A typed message: commands first, then refusal, a person, and the knowledge base. */
-export function routeText(kb: KnowledgeBase, text: string, locale: Locale): Decision {
+/**
+ * A typed message: commands first, then refusal, a person, and the knowledge
+ * base. `reading` is the learned model's (when the content has one): it may
+ * refuse, keep an out-of-scope message or a greeting from an article, and
+ * reorder the search's topics.
+ */
+export function routeText(
+  kb: KnowledgeBase,
+  text: string,
+  locale: Locale,
+  reading?: Reading,
+): Decision {
   const m = kb.messages(locale);
   const { intents } = kb;
   if (text.trim() === '') return { intent: 'command', topics: [], replies: [{ text: m.not_text }] };
@@ -133,10 +145,13 @@ export function routeText(kb: KnowledgeBase, text: string, locale: Locale): Deci
   if (intents.isCancel(text)) return routeChoice(kb, 'cmd:cancel', locale) as Decision;
   if (intents.wantsDelete(text)) return deleteQuestion(kb, locale);
   if (intents.isExit(text)) return deleteQuestion(kb, locale, true);
-  if (intents.isHarmfulRequest(text)) {
+  if (isRefused(intents.isHarmfulRequest(text), reading)) {
     return { intent: 'refuse', topics: [], replies: [{ text: m.refuse }] };
   }
-  const found = kb.retrieve(text);
+  const searched = kb.retrieve(text);
+  const found = reading?.outOfScope
+    ? { kind: 'none' as const, hits: searched.hits }
+    : fuseTopics(searched, reading, kb.understanding?.thresholds);
   const topics = found.kind === 'none' ? [] : found.hits.map((h) => h.topicId);
   if (intents.wantsPerson(text)) {
     return { intent: 'handoff', topics, replies: [], openTicket: 'asked' };
@@ -154,7 +169,7 @@ export function routeText(kb: KnowledgeBase, text: string, locale: Locale): Deci
     const replies = [clarifyReply(kb, found.topicIds, locale)];
     return { intent: 'answer', topics, replies, retrieval: 'clarify' };
   }
-  if (intents.isGreeting(text)) {
+  if (intents.isGreeting(text) || reading?.greeting) {
     return { intent: 'greeting', topics: [], replies: [menuReply(kb, locale, m.greeting)] };
   }
   const replies = [menuReply(kb, locale, m.fallback)];

@@ -1,4 +1,4 @@
-import type { Locale, Reply } from '../core/types.js';
+import type { Locale, Reply, Urgency } from '../core/types.js';
 import type { TriageResult } from '../handoff/triage.js';
 import type { KnowledgeBase } from '../knowledge/knowledge-base.js';
 import type { Decision } from './route.js';
@@ -11,6 +11,13 @@ import type { Decision } from './route.js';
  * language, or one short message that did not switch it), the safety steps
  * come in both: a person in danger is never answered only in a language
  * they did not write.
+ *
+ * A refused request for a method ("how do I get the girls across without being
+ * caught") often holds the very words of an emergency ("bị bắt", "qua biên
+ * giới"). When only the phrase rules, not the learned model, read it as an
+ * emergency, the refusal stays the reply (it names 111 and 113 and says a
+ * person forced to ask can tell a counsellor), and the emergency ticket still
+ * opens: the level is never lowered, a counsellor looks.
  */
 export function applyTriage(
   kb: KnowledgeBase,
@@ -18,8 +25,12 @@ export function applyTriage(
   decision: Decision,
   locale: Locale,
   writtenIn: Locale = locale,
+  modelUrgency?: Urgency,
 ): Decision {
   const m = kb.messages(locale);
+  if (triage.level === 'emergency' && decision.intent === 'refuse' && modelUrgency !== undefined && modelUrgency !== 'emergency') {
+    return { ...decision, openTicket: 'emergency' };
+  }
   if (triage.level === 'emergency') {
     const languages = writtenIn === locale ? [locale] : [locale, writtenIn];
     const text = languages.map((l) => safetySteps(kb, l, triage.abroad)).join('\n\n');

@@ -11,6 +11,7 @@ import { withFallback } from './locale-messages.js';
 import { loadMessages, type Messages } from './messages.js';
 import { type Retrieval, retrieve } from './retrieve.js';
 import { buildKnowledgeIndex, type KnowledgeIndex } from './search-index.js';
+import { createUnderstanding, loadModel, type Understanding } from './understand/understanding.js';
 
 /** Everything the engine needs from `content/`, loaded and validated once. */
 export interface KnowledgeBase {
@@ -20,6 +21,8 @@ export interface KnowledgeBase {
   dict: TeencodeDictionary;
   index: KnowledgeIndex;
   intents: IntentDetector;
+  /** The learned reading of a message (content/model/), when the content has a model. */
+  understanding?: Understanding;
   /** The article of a topic in a locale, falling back to the default locale. */
   article(topicId: string, locale: Locale): Article | undefined;
   /** UI strings of a locale; each missing one is the default locale's, with the locale's note. */
@@ -62,6 +65,7 @@ export function loadKnowledgeBase(contentDir: string, defaultLocale: Locale = 'v
     return languageProfile(l, m?.detect_words, m?.detect_letters);
   });
   const intents = loadIntents(contentDir, dict);
+  const model = loadModel(contentDir);
   const said = (text: string) => words(text).join(' ');
   const byName = new Map(locales.map((l) => [said(messages.get(l)?.language_name ?? l), l]));
   return {
@@ -70,6 +74,7 @@ export function loadKnowledgeBase(contentDir: string, defaultLocale: Locale = 'v
     dict,
     index,
     intents,
+    ...(model ? { understanding: createUnderstanding(model, dict) } : {}),
     article: (topicId, locale) =>
       byKey.get(`${locale}/${topicId}`) ?? byKey.get(`${defaultLocale}/${topicId}`),
     messages: (locale) => messages.get(locale) ?? base,

@@ -1,0 +1,215 @@
+/**
+ * Training and threshold choice, shared by `npm run train` and the
+ * cross-author report. Every threshold is chosen on out-of-fold predictions:
+ * authors are split into folds, a model trained without a fold scores it, and
+ * the thresholds are chosen on those scores, never on what the final model saw.
+ */
+import type { TeencodeDictionary } from '../../core/text/normalize.js';
+import type { Urgency } from '../../core/types.js';
+import type { Retrieval } from '../retrieve.js';
+import { fuseTopics } from './combine.js';
+import type { CorpusLine } from './corpus.js';
+import { KINDS, URGENCIES } from './corpus.js';
+import { type FeatureVector, messageFeatures } from './features.js';
+import { DEFAULT_TRAINING, quantize, type SoftmaxHead, type TrainOptions, trainSoftmax } from './softmax.js';
+import {
+  decide,
+  type HeadName,
+  type Model,
+  type Scores,
+  scoreFeatures,
+  type Thresholds,
+} from './understanding.js';
+
+/** A corpus line with everything training and threshold choice need, computed once. */
+export interface Prepared {
+  line: CorpusLine;
+  x: FeatureVector;
+  /** What the phrase rules say on their own. */
+  rules: { level: Urgency; harmful: boolean };
+  found: Retrieval;
+}
+
+export interface RuleReaders {
+  dict: TeencodeDictionary;
+  triageLevel(text: string): Urgency;
+  rulesHarmful(text: string): boolean;
+  retrieve(text: string): Retrieval;
+}
+
+export function prepare(lines: CorpusLine[], readers: RuleReaders): Prepared[] {
+  return lines.map((line) => ({
+    line,
+    x: messageFeatures(line.text, readers.dict),
+    rules: { level: readers.triageLevel(line.text), harmful: readers.rulesHarmful(line.text) },
+    found: readers.retrieve(line.text),
+  }));
+}
+
+/**
+ * Recall targets for choosing thresholds on out-of-fold scores: an emergency
+ * missed is the worst error this service can make, so its threshold is set
+ * first, as high as it can be while catching this share.
+ */
+export const TARGETS = { emergencyRecall: 0.98, escalationRecall: 0.94, harmfulRecall: 0.96 };
+
+/** Urgent and emergency count more in training: a missed one costs more than a false alarm. */
+const URGENCY_WEIGHT: Record<string, number> = { none: 1, urgent: 1.5, emergency: 2 };
+
+export function trainHeads(
+  data: Prepared[],
+  topicIds: string[],
+  options: TrainOptions = DEFAULT_TRAINING,
+): Record<HeadName, SoftmaxHead> {
+  return {
+    urgency: trainSoftmax(
+      [...URGENCIES],
+      data.map((d) => ({ x: d.x, label: d.line.urgency, weight: URGENCY_WEIGHT[d.line.urgency] })),
+      options,
+    ),
+    kind: trainSoftmax(
+      [...KINDS],
+      data.map((d) => ({ x: d.x, label: d.line.kind })),
+      options,
+    ),
+    topic: trainSoftmax(
+      topicIds,
+      data.filter((d) => d.line.topic !== 'none').map((d) => ({ x: d.x, label: d.line.topic })),
+      options,
+    ),
+  };
+}
+
+/** Authors in k folds: sorted by name, dealt round-robin, so the folds do not depend on file order. */
+export function authorFolds(data: Prepared[], k: number): string[][] {
+  const authors = [...new Set(data.map((d) => d.line.author))].sort();
+  const folds: string[][] = Array.from({ length: Math.min(k, authors.length) }, () => []);
+  authors.forEach((a, i) => folds[i % folds.length]?.push(a));
+  return folds;
+}
+
+/** Each line's scores from a model trained without its author's fold. */
+export function outOfFold(
+  data: Prepared[],
+  topicIds: string[],
+  k: number,
+  options: TrainOptions = DEFAULT_TRAINING,
+): Scores[] {
+  const scores: Scores[] = new Array(data.length);
+  for (const fold of authorFolds(data, k)) {
+    const held = new Set(fold);
+    const heads = trainHeads(
+      data.filter((d) => !held.has(d.line.author)),
+      topicIds,
+      options,
+    );
+    data.forEach((d, i) => {
+      if (held.has(d.line.author)) scores[i] = scoreFeatures({ heads }, d.x);
+    });
+  }
+  return scores;
+}
+
+const GRID = Array.from({ length: 99 }, (_, i) => (i + 1) / 100);
+const RANK: Record<Urgency, number> = { none: 0, urgent: 1, emergency: 2 };
+
+/** The highest threshold that keeps recall of `positive` at `target` (the lowest if none does). */
+function highestWithRecall(
+  data: Prepared[],
+  positive: (d: Prepared) => boolean,
+  caught: (d: Prepared, i: number, t: number) => boolean,
+  target: number,
+): number {
+  const idx = data.map((d, i) => (positive(d) ? i : -1)).filter((i) => i >= 0);
+  if (idx.length === 0) return 0.5;
+  for (let g = GRID.length - 1; g >= 0; g--) {
+    const t = GRID[g] as number;
+    const hit = idx.filter((i) => caught(data[i] as Prepared, i, t)).length;
+    if (hit / idx.length >= target) return t;
+  }
+  return GRID[0] as number;
+}
+
+/** Chooses every threshold on out-of-fold scores (see TARGETS), then the topic fusion. */
+export function chooseThresholds(
+  data: Prepared[],
+  scores: Scores[],
+  heads: Pick<Model, 'heads'>['heads'],
+): Thresholds {
+  const p = (i: number, head: 'urgency' | 'kind', name: string) =>
+    (scores[i] as Scores)[head][heads[head].classes.indexOf(name)] ?? 0;
+  const emergency = highestWithRecall(
+    data,
+    (d) => d.line.urgency === 'emergency',
+    (d, i, t) => d.rules.level === 'emergency' || p(i, 'urgency', 'emergency') >= t,
+    TARGETS.emergencyRecall,
+  );
+  const urgent = highestWithRecall(
+    data,
+    (d) => d.line.urgency !== 'none',
+    (d, i, t) =>
+      RANK[d.rules.level] > 0 ||
+      p(i, 'urgency', 'emergency') >= emergency ||
+      p(i, 'urgency', 'urgent') + p(i, 'urgency', 'emergency') >= t,
+    TARGETS.escalationRecall,
+  );
+  const harmful = highestWithRecall(
+    data,
+    (d) => d.line.kind === 'harmful',
+    (d, i, t) => d.rules.harmful || p(i, 'kind', 'harmful') >= t,
+    TARGETS.harmfulRecall,
+  );
+  const base: Thresholds = { emergency, urgent, harmful, outOfScope: 0.5, searchWeight: 1, topicAlone: 0.5 };
+  const model: Model = { heads, thresholds: base };
+  // Topic fusion and out of scope: the best share of in-scope lines answered on topic plus
+  // out-of-scope lines left unanswered, over a small grid.
+  const inScope = data.map((d, i) => i).filter((i) => isTopical(data[i] as Prepared));
+  const outside = data.map((d, i) => i).filter((i) => isOutside(data[i] as Prepared));
+  let best = { value: -1, t: base };
+  for (const searchWeight of [0, 0.25, 0.5, 1, 1.5, 2, 3]) {
+    for (const topicAlone of [0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.01]) {
+      for (const outOfScope of [0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.01]) {
+        const t: Thresholds = { ...base, searchWeight, topicAlone, outOfScope };
+        const m = { ...model, thresholds: t };
+        const onTopic = inScope.filter((i) => answersWith(data[i] as Prepared, m, scores[i] as Scores)).length;
+        const left = outside.filter((i) => !answered(data[i] as Prepared, m, scores[i] as Scores)).length;
+        const value = onTopic / Math.max(1, inScope.length) + left / Math.max(1, outside.length);
+        if (value > best.value + 1e-12) best = { value, t };
+      }
+    }
+  }
+  return best.t;
+}
+
+/** A line that should get an article: topical, not harmful, not an emergency (triage answers those). */
+const isTopical = (d: Prepared) =>
+  d.line.topic !== 'none' && d.line.kind !== 'harmful' && d.line.urgency !== 'emergency' && d.line.kind !== 'handoff-request';
+const isOutside = (d: Prepared) => d.line.kind === 'out-of-scope' || d.line.kind === 'greeting';
+
+function routed(d: Prepared, model: Model, s: Scores): Retrieval | undefined {
+  const reading = { ...decide(model, s), words: [] };
+  if (reading.outOfScope) return undefined;
+  const fused = fuseTopics(d.found, reading, model.thresholds);
+  return fused.kind === 'none' ? undefined : fused;
+}
+function answered(d: Prepared, model: Model, s: Scores): boolean {
+  return routed(d, model, s) !== undefined;
+}
+function answersWith(d: Prepared, model: Model, s: Scores): boolean {
+  const r = routed(d, model, s);
+  const top = r?.hits[0]?.topicId;
+  return top !== undefined && (top === d.line.topic || d.line.also.includes(top));
+}
+
+/** The shipped model: thresholds from k-fold out-of-fold scores, heads trained on every line. */
+export function buildModel(
+  data: Prepared[],
+  topicIds: string[],
+  k = 4,
+  options: TrainOptions = DEFAULT_TRAINING,
+): Model {
+  const scores = outOfFold(data, topicIds, k, options);
+  const full = trainHeads(data, topicIds, options);
+  const heads = { urgency: quantize(full.urgency), kind: quantize(full.kind), topic: quantize(full.topic) };
+  return { heads, thresholds: chooseThresholds(data, scores, heads) };
+}
