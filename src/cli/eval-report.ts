@@ -83,6 +83,7 @@ async function crossAuthor(k: number, misses: boolean) {
     dict: knowledge.dict,
     triageLevel: (t) => triage.screen(t).level,
     rulesHarmful: (t) => knowledge.intents.isHarmfulRequest(t),
+    rulesProtective: (t) => knowledge.intents.isProtective(t),
     retrieve: (t) => knowledge.retrieve(t),
   });
   const folds = authorFolds(data, k);

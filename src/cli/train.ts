@@ -25,7 +25,7 @@ import {
 } from '../knowledge/understand/understanding.js';
 
 export function trainFromContent(contentDir: string) {
-  const kb = loadKnowledgeBase(contentDir);
+  const kb = loadKnowledgeBase(contentDir, 'vi', { withModel: false });
   const triage = loadTriage(contentDir, kb.dict);
   const topicIds = kb.topicIds();
   const corpus = loadCorpus(contentDir, topicIds);
@@ -37,11 +37,12 @@ export function trainFromContent(contentDir: string) {
     dict: kb.dict,
     triageLevel: (t) => triage.screen(t).level,
     rulesHarmful: (t) => kb.intents.isHarmfulRequest(t),
+    rulesProtective: (t) => kb.intents.isProtective(t),
     retrieve: (t) => kb.retrieve(t),
   });
   const model = buildModel(data, topicIds);
   const heads = HEAD_NAMES.map((name) => model.heads[name]);
-  const bytes = weightBytes(heads);
+  const bytes = weightBytes(heads, model.vocabulary);
   const manifest: Manifest = {
     format: 1,
     featureBits: FEATURE_BITS,
@@ -52,6 +53,7 @@ export function trainFromContent(contentDir: string) {
     })),
     thresholds: model.thresholds,
     weightsSha256: sha256(bytes),
+    vocabulary: model.vocabulary.length,
     corpus: {
       lines: lines.length,
       authors: [...new Set(lines.map((l) => l.author))].sort(),

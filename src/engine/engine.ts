@@ -20,12 +20,12 @@ import { chooseLocale } from './choose-locale.js';
 import { decideFlow } from './flow-step.js';
 import { applyHandoff } from './handoff-step.js';
 import { withLease } from './lease.js';
-import { withModel } from '../knowledge/understand/combine.js';
 import type { Reading } from '../knowledge/understand/understanding.js';
 import { applyModel } from './model-step.js';
 import { profileStep } from './profile-step.js';
 import { type Decision, routeChoice, routeText, tooLongText } from './route.js';
 import { applyTriage } from './safety.js';
+import { withModel } from './triage-model.js';
 import { createSerialQueue } from './serial-queue.js';
 
 export interface EngineOptions {
@@ -134,8 +134,14 @@ export function createEngine({
         createdAt: inbound.receivedAt,
       });
       // Every typed message is screened; a pressed button is our own words.
-      // The learned model reads it too (bounded: a pasted essay is read by its start).
-      const reading = inbound.choice ? undefined : kb.understanding?.read(text.slice(0, 2000));
+      // The learned model reads it too, unless it is a button, a command or too short or long
+      // to judge ("thoát", "menu", one word: the phrase rules still screen every one of them).
+      const reading =
+        inbound.choice || text.length > maxMessageChars || isCommand(text)
+          ? undefined
+          : kb.understanding?.reads(text)
+            ? kb.understanding.read(text)
+            : undefined;
       const screened = inbound.choice
         ? { level: 'none' as const, signals: [], abroad: false }
         : withModel(triage.screen(text), reading);
@@ -251,6 +257,18 @@ export function createEngine({
     }
     const fromChoice = inbound.choice ? routeChoice(kb, inbound.choice, locale) : undefined;
     return fromChoice ?? routeText(kb, text, locale, reading);
+  }
+
+  function isCommand(text: string): boolean {
+    const { intents } = kb;
+    return (
+      intents.isMenu(text) ||
+      intents.isCancel(text) ||
+      intents.isExit(text) ||
+      intents.wantsDelete(text) ||
+      intents.flowRequest(text) !== undefined ||
+      kb.languageRequest(text) !== undefined
+    );
   }
 
   function withAttachment(text: string, a: Attachment): string {

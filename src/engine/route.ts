@@ -145,7 +145,7 @@ export function routeText(
   if (intents.isCancel(text)) return routeChoice(kb, 'cmd:cancel', locale) as Decision;
   if (intents.wantsDelete(text)) return deleteQuestion(kb, locale);
   if (intents.isExit(text)) return deleteQuestion(kb, locale, true);
-  if (isRefused(intents.isHarmfulRequest(text), reading)) {
+  if (isRefused({ harmful: intents.isHarmfulRequest(text), protective: intents.isProtective(text) }, reading)) {
     return { intent: 'refuse', topics: [], replies: [{ text: m.refuse }] };
   }
   const searched = kb.retrieve(text);

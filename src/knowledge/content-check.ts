@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
@@ -12,6 +12,8 @@ import { loadFlows, loadJobAdSigns } from './load-flows.js';
 import { loadTeencode } from './load-teencode.js';
 import { type LocaleCoverage, localeCoverage, localesWithoutMessages } from './locale-report.js';
 import { readMessages } from './messages.js';
+import { loadCorpus } from './understand/corpus.js';
+import { loadModel } from './understand/understanding.js';
 
 export interface CheckReport {
   errors: string[];
@@ -67,6 +69,14 @@ export function checkContent(
     topicsSchema.parse(parseYaml(readFileSync(join(contentDir, 'topics.yaml'), 'utf8'))),
   );
 
+  // The labelled corpus the model learns from, and the model itself (it must load and match
+  // its manifest; that it is what the corpus builds is `npm run train -- --check`).
+  if (existsSync(join(contentDir, 'corpus'))) {
+    const topicIds = [...new Set([...(topics?.required ?? []), ...articles.map((a) => a.id)])];
+    errors.push(...loadCorpus(contentDir, topicIds).problems);
+    if (!collect(() => loadModel(contentDir)))
+      warnings.push('model/: no trained model, so only the phrase rules read messages (npm run train)');
+  }
   if (topics) {
     const have = new Set(articles.map((a) => `${a.locale}/${a.id}`));
     const ids = new Set([...topics.required, ...articles.map((a) => a.id)]);

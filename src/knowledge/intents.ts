@@ -36,6 +36,8 @@ export interface IntentDetector {
   languageRequest(text: string): Locale | undefined;
   /** Asks for a way to traffic, smuggle, forge, buy a child or an organ, or evade the police. */
   isHarmfulRequest(text: string): boolean;
+  /** Asks in order to protect: to recognise, prevent, teach, report (it is never refused). */
+  isProtective(text: string): boolean;
 }
 
 export function loadIntents(contentDir: string, dict: TeencodeDictionary): IntentDetector {
@@ -69,5 +71,6 @@ export function loadIntents(contentDir: string, dict: TeencodeDictionary): Inten
       acts.match(text) !== undefined &&
       asksHow.match(text) !== undefined &&
       protective.match(text) === undefined,
+    isProtective: (text) => protective.match(text) !== undefined,
   };
 }

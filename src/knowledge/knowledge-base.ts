@@ -46,8 +46,16 @@ export interface KnowledgeBase {
   topicIds(): string[];
 }
 
-/** Loads and validates all content; throws a ContentError naming every bad file and field. */
-export function loadKnowledgeBase(contentDir: string, defaultLocale: Locale = 'vi'): KnowledgeBase {
+/**
+ * Loads and validates all content; throws a ContentError naming every bad file and field.
+ * `withModel: false` leaves the learned model out (training reads the content without it,
+ * so a stale or missing model never stops a retrain).
+ */
+export function loadKnowledgeBase(
+  contentDir: string,
+  defaultLocale: Locale = 'vi',
+  { withModel = true } = {},
+): KnowledgeBase {
   const articles = loadArticles(contentDir);
   const dict = loadTeencode(contentDir);
   const own = loadMessages(contentDir, defaultLocale);
@@ -65,7 +73,7 @@ export function loadKnowledgeBase(contentDir: string, defaultLocale: Locale = 'v
     return languageProfile(l, m?.detect_words, m?.detect_letters);
   });
   const intents = loadIntents(contentDir, dict);
-  const model = loadModel(contentDir);
+  const model = withModel ? loadModel(contentDir) : undefined;
   const said = (text: string) => words(text).join(' ');
   const byName = new Map(locales.map((l) => [said(messages.get(l)?.language_name ?? l), l]));
   return {

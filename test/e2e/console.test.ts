@@ -5,6 +5,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { hashPassword } from '../../src/handoff/passwords.js';
 import { browserMissing, useChromium } from '../support/browser.js';
+import { content } from '../support/conversation.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 
 const PASSWORD = 'counsellor-password-1';
@@ -139,6 +140,40 @@ describe.skipIf(browserMissing)('counsellor console in a real browser (Chromium)
     await user.getByRole('heading', { name: /Tổng đài 111/ }).waitFor();
     const closed = (await server.store.listOpenTickets()).length;
     expect(closed).toBe(0);
+  });
+
+  it('shows why the learned model raised a chat that no phrase list caught: its level and the words that weighed', async () => {
+    server = await startTestServer();
+    await server.store.createCounsellor({
+      username: 'lan',
+      displayName: 'Chị Lan',
+      role: 'counsellor',
+      passwordHash: await hashPassword(PASSWORD),
+      languages: ['vi'],
+    });
+    const lan = await signIn('lan');
+    await lan.getByRole('switch').check();
+    const user = await (
+      await chromium().newContext({ viewport: { width: 360, height: 740 } })
+    ).newPage();
+    await user.goto(`${server.url}/`);
+    await user.getByRole('button', { name: /Hỏi đáp an toàn/ }).click();
+    const input = user.getByRole('textbox', { name: 'Tin nhắn của bạn' });
+    // No phrase of triage.yaml is in it (checked below): only the model reads the danger.
+    const said = 'cửa phòng bị khoá từ bên ngoài, họ lấy hết điện thoại của tụi em rồi';
+    expect(content().triage.screen(said).level).toBe('none');
+    await input.fill(said);
+    await input.press('Enter');
+    await user.getByText(/Bạn có an toàn để tiếp tục nhắn tin không/).waitFor();
+
+    const row = lan.locator('section[aria-label="Hàng chờ"] tbody tr').first();
+    await row.getByText('KHẨN CẤP').waitFor({ timeout: 1000 });
+    expect(await row.textContent()).toMatch(/Mô hình: có thể đang gặp nguy hiểm ngay.*«[^»]*khoa[^»]*»/);
+    await row.getByRole('button', { name: 'Nhận' }).click();
+    const summary = lan.getByRole('region', { name: 'Tóm tắt bàn giao' });
+    await summary.waitFor();
+    expect(await summary.textContent()).toMatch(/Mô hình: có thể đang gặp nguy hiểm ngay/);
+    await lan.screenshot({ path: `${SHOTS}/console-model-signal-1366x768.png` });
   });
 
   it('signs out everywhere: the same counsellor on another PC is back at sign-in, told why', async () => {

@@ -1,37 +1,22 @@
 /**
  * How the learned reading joins the phrase rules, safety first, in one place
- * that the engine and the threshold search (src/cli/train.ts) both use:
- * urgency is the higher of the two, a request is refused when either says
- * harmful, and the model's topics are fused with the search's ranking.
+ * that the engine and the threshold search (train.ts) both use: a request is
+ * refused when either says harmful (unless the rules know it as protective),
+ * and the model's topics are fused with the search's ranking. Urgency (the
+ * higher of the two) is joined in src/engine/triage-model.ts, next to triage.
  */
-import type { Urgency } from '../../core/types.js';
-import type { TriageResult, TriageSignal } from '../../handoff/triage.js';
 import type { Retrieval } from '../retrieve.js';
 import type { Reading, Thresholds } from './understanding.js';
 
-const RANK: Record<Urgency, number> = { none: 0, urgent: 1, emergency: 2 };
-
-/** The signal a counsellor sees when the model, not a phrase, raised the chat. */
-export function modelSignal(reading: Reading): TriageSignal | undefined {
-  if (reading.urgency === 'none') return undefined;
-  const level = reading.urgency;
-  const label =
-    level === 'emergency'
-      ? 'Mô hình: có thể đang gặp nguy hiểm ngay — model: may be in danger now'
-      : 'Mô hình: có thể cần tư vấn viên sớm — model: may need a counsellor soon';
-  return { id: 'model', level, label, words: reading.words.join(', ') || '—' };
-}
-
-/** Triage with the model: the higher level wins, and the model's reason is added when it raised. */
-export function withModel(rules: TriageResult, reading: Reading | undefined): TriageResult {
-  if (!reading || RANK[reading.urgency] <= RANK[rules.level]) return rules;
-  const signal = modelSignal(reading) as TriageSignal;
-  return { ...rules, level: reading.urgency, signals: [...rules.signals, signal] };
-}
-
-/** Refused when the rules or the model say it asks how to harm. */
-export const isRefused = (rulesHarmful: boolean, reading: Reading | undefined) =>
-  rulesHarmful || reading?.harmful === true;
+/**
+ * Refused when the rules say it asks how to harm, or the model does and the
+ * rules do not read it as protective (a teacher, a parent, "how do people get
+ * tricked", "how to recognise a fake contract").
+ */
+export const isRefused = (
+  rules: { harmful: boolean; protective: boolean },
+  reading: Reading | undefined,
+) => rules.harmful || (reading?.harmful === true && !rules.protective);
 
 /**
  * The search's answer with the model's topics: each candidate scores its

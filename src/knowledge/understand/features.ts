@@ -4,23 +4,36 @@ import { primarySequence, type TeencodeDictionary } from '../../core/text/normal
 export const FEATURE_BITS = 18;
 const MASK = (1 << FEATURE_BITS) - 1;
 
-/** One message as the model sees it: bucket ids with weights (unit length), and the readable names. */
+/** One message as the model sees it: bucket ids with weights (unit length), and its readable features. */
 export interface FeatureVector {
   ids: Int32Array;
   values: Float32Array;
-  /** The feature behind each id, for explaining a decision ("w:nhot", "b:khong_cho"). */
-  names: string[];
+  /** The word, pair and triple features with their buckets, for explaining a decision ("nhot", "khong cho"). */
+  words: { name: string; id: number }[];
 }
 
+const OFFSET = 0x811c9dc5;
+const PRIME = 0x01000193;
+
 /** FNV-1a, 32-bit: small, fast, and the same on every machine (no seed, no platform hash). */
-export function hashFeature(s: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < s.length; i++) {
-    h ^= s.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
+export function hashFeature(s: string, from = OFFSET): number {
+  let h = from;
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), PRIME);
   return (h >>> 0) & MASK;
 }
+/** A word's full 32-bit hash, for the model's vocabulary (no bucket mask: collisions stay rare). */
+export function wordHash(word: string): number {
+  let h = OFFSET;
+  for (let i = 0; i < word.length; i++) h = Math.imul(h ^ word.charCodeAt(i), PRIME);
+  return h >>> 0;
+}
+
+/** The running hash of "c:", which every character n-gram starts from. */
+const CHAR_PREFIX = (() => {
+  let h = OFFSET;
+  for (const ch of 'c:') h = Math.imul(h ^ ch.charCodeAt(0), PRIME);
+  return h;
+})();
 
 /**
  * The features of a message: folded words after teen-code is read (so "ko",
@@ -28,29 +41,37 @@ export function hashFeature(s: string): number {
  * meets), word pairs and triples (Vietnamese meaning lives in two-syllable
  * words and short phrases: "không cho ra"), and character 3- to 5-grams of the
  * folded text, which carry spelling slips, Telex leftovers ("tooi"), English
- * inflections and words the teen-code list does not know.
+ * inflections and words the teen-code list does not know. Character n-grams
+ * are hashed as they are read, without building their strings (this runs on
+ * every message).
  */
 export function messageFeatures(text: string, dict: TeencodeDictionary): FeatureVector {
   const seq = primarySequence(text, dict);
-  const names = new Set<string>();
+  const words: { name: string; id: number }[] = [];
+  const all: number[] = [hashFeature('bias')];
+  const add = (name: string) => {
+    const id = hashFeature(name);
+    words.push({ name, id });
+    all.push(id);
+  };
   for (let i = 0; i < seq.length; i++) {
-    names.add(`w:${seq[i]}`);
-    if (i + 1 < seq.length) names.add(`b:${seq[i]}_${seq[i + 1]}`);
-    if (i + 2 < seq.length) names.add(`t:${seq[i]}_${seq[i + 1]}_${seq[i + 2]}`);
+    add(`w:${seq[i]}`);
+    if (i + 1 < seq.length) add(`b:${seq[i]}_${seq[i + 1]}`);
+    if (i + 2 < seq.length) add(`t:${seq[i]}_${seq[i + 1]}_${seq[i + 2]}`);
   }
   const joined = ` ${seq.join(' ')} `;
-  for (let n = 3; n <= 5; n++) {
-    for (let i = 0; i + n <= joined.length; i++) names.add(`c:${joined.slice(i, i + n)}`);
+  for (let i = 0; i + 3 <= joined.length; i++) {
+    let h = CHAR_PREFIX;
+    for (let j = i; j < i + 5 && j < joined.length; j++) {
+      h = Math.imul(h ^ joined.charCodeAt(j), PRIME);
+      if (j - i >= 2) all.push((h >>> 0) & MASK);
+    }
   }
-  // A bias feature, so that an empty or unreadable message still has a vector.
-  names.add('bias');
-  const list = [...names];
-  const ids = new Int32Array(list.length);
-  const values = new Float32Array(list.length);
-  const weight = 1 / Math.sqrt(list.length);
-  for (let i = 0; i < list.length; i++) {
-    ids[i] = hashFeature(list[i] as string);
-    values[i] = weight;
-  }
-  return { ids, values, names: list };
+  // Each bucket once (a repeated word or a collision counts once), in a fixed order.
+  all.sort((a, b) => a - b);
+  let n = 0;
+  for (let i = 0; i < all.length; i++) if (i === 0 || all[i] !== all[i - 1]) all[n++] = all[i] as number;
+  const ids = Int32Array.from(all.slice(0, n));
+  const values = new Float32Array(n).fill(1 / Math.sqrt(n));
+  return { ids, values, words };
 }

@@ -10,13 +10,14 @@ import type { Retrieval } from '../retrieve.js';
 import { fuseTopics } from './combine.js';
 import type { CorpusLine } from './corpus.js';
 import { KINDS, URGENCIES } from './corpus.js';
-import { type FeatureVector, messageFeatures } from './features.js';
+import { type FeatureVector, messageFeatures, wordHash } from './features.js';
 import { DEFAULT_TRAINING, quantize, type SoftmaxHead, type TrainOptions, trainSoftmax } from './softmax.js';
 import {
   decide,
   type HeadName,
   type Model,
   type Scores,
+  modelReads,
   scoreFeatures,
   type Thresholds,
 } from './understanding.js';
@@ -26,7 +27,9 @@ export interface Prepared {
   line: CorpusLine;
   x: FeatureVector;
   /** What the phrase rules say on their own. */
-  rules: { level: Urgency; harmful: boolean };
+  rules: { level: Urgency; harmful: boolean; protective: boolean };
+  /** The model judges it at all (see modelReads). */
+  readable: boolean;
   found: Retrieval;
 }
 
@@ -34,6 +37,7 @@ export interface RuleReaders {
   dict: TeencodeDictionary;
   triageLevel(text: string): Urgency;
   rulesHarmful(text: string): boolean;
+  rulesProtective(text: string): boolean;
   retrieve(text: string): Retrieval;
 }
 
@@ -41,7 +45,13 @@ export function prepare(lines: CorpusLine[], readers: RuleReaders): Prepared[] {
   return lines.map((line) => ({
     line,
     x: messageFeatures(line.text, readers.dict),
-    rules: { level: readers.triageLevel(line.text), harmful: readers.rulesHarmful(line.text) },
+    rules: {
+      level: readers.triageLevel(line.text),
+      harmful: readers.rulesHarmful(line.text),
+      protective: readers.rulesProtective(line.text),
+    },
+    // The vocabulary check is left out here: nearly every corpus word is in some fold's vocabulary.
+    readable: modelReads(line.text, readers.dict),
     found: readers.retrieve(line.text),
   }));
 }
@@ -49,9 +59,10 @@ export function prepare(lines: CorpusLine[], readers: RuleReaders): Prepared[] {
 /**
  * Recall targets for choosing thresholds on out-of-fold scores: an emergency
  * missed is the worst error this service can make, so its threshold is set
- * first, as high as it can be while catching this share.
+ * first, as high as it can be while catching this share (a point above the
+ * 97% and 93% that people who never wrote the corpus must see).
  */
-export const TARGETS = { emergencyRecall: 0.98, escalationRecall: 0.94, harmfulRecall: 0.96 };
+export const TARGETS = { emergencyRecall: 0.98, escalationRecall: 0.94 };
 
 /** Urgent and emergency count more in training: a missed one costs more than a false alarm. */
 const URGENCY_WEIGHT: Record<string, number> = { none: 1, urgent: 1.5, emergency: 2 };
@@ -130,14 +141,45 @@ function highestWithRecall(
   return GRID[0] as number;
 }
 
+/**
+ * Refusal fails three ways, each counted as a share of its own lines: a
+ * harmful request answered, a protective question (a teacher, a parent)
+ * refused, and any other message refused (a mother asking how to buy milk for
+ * her child). The threshold maximises the sum; on a tie the lower (refusing
+ * more) wins.
+ */
+function balancedHarmful(data: Prepared[], pHarmful: (i: number) => number): number {
+  const groups = [
+    data.map((d, i) => (d.line.kind === 'harmful' ? i : -1)).filter((i) => i >= 0),
+    data.map((d, i) => (d.line.protective ? i : -1)).filter((i) => i >= 0),
+    data.map((d, i) => (d.line.kind !== 'harmful' && !d.line.protective ? i : -1)).filter((i) => i >= 0),
+  ] as const;
+  const refused = (i: number, t: number) => {
+    const { rules } = data[i] as Prepared;
+    return rules.harmful || (pHarmful(i) >= t && !rules.protective);
+  };
+  const share = (idx: readonly number[], ok: (i: number) => boolean) =>
+    idx.filter(ok).length / Math.max(1, idx.length);
+  let best = { value: -1, t: 0.5 };
+  for (const t of GRID) {
+    const value =
+      share(groups[0], (i) => refused(i, t)) +
+      share(groups[1], (i) => !refused(i, t)) +
+      share(groups[2], (i) => !refused(i, t));
+    if (value > best.value + 1e-12) best = { value, t };
+  }
+  return best.t;
+}
+
 /** Chooses every threshold on out-of-fold scores (see TARGETS), then the topic fusion. */
 export function chooseThresholds(
   data: Prepared[],
   scores: Scores[],
   heads: Pick<Model, 'heads'>['heads'],
 ): Thresholds {
+  // A line the model does not read (under three words) counts only by its rules.
   const p = (i: number, head: 'urgency' | 'kind', name: string) =>
-    (scores[i] as Scores)[head][heads[head].classes.indexOf(name)] ?? 0;
+    (data[i] as Prepared).readable ? ((scores[i] as Scores)[head][heads[head].classes.indexOf(name)] ?? 0) : 0;
   const emergency = highestWithRecall(
     data,
     (d) => d.line.urgency === 'emergency',
@@ -153,14 +195,13 @@ export function chooseThresholds(
       p(i, 'urgency', 'urgent') + p(i, 'urgency', 'emergency') >= t,
     TARGETS.escalationRecall,
   );
-  const harmful = highestWithRecall(
-    data,
-    (d) => d.line.kind === 'harmful',
-    (d, i, t) => d.rules.harmful || p(i, 'kind', 'harmful') >= t,
-    TARGETS.harmfulRecall,
-  );
+  const harmful = balancedHarmful(data, (i) => {
+    // As `decide` reads it: only when more likely harmful than everyday (out of scope).
+    const h = p(i, 'kind', 'harmful');
+    return h >= p(i, 'kind', 'out-of-scope') + p(i, 'kind', 'greeting') ? h : 0;
+  });
   const base: Thresholds = { emergency, urgent, harmful, outOfScope: 0.5, searchWeight: 1, topicAlone: 0.5 };
-  const model: Model = { heads, thresholds: base };
+  const model: Model = { heads, thresholds: base, vocabulary: new Uint32Array() };
   // Topic fusion and out of scope: the best share of in-scope lines answered on topic plus
   // out-of-scope lines left unanswered, over a small grid.
   const inScope = data.map((d, i) => i).filter((i) => isTopical(data[i] as Prepared));
@@ -187,6 +228,7 @@ const isTopical = (d: Prepared) =>
 const isOutside = (d: Prepared) => d.line.kind === 'out-of-scope' || d.line.kind === 'greeting';
 
 function routed(d: Prepared, model: Model, s: Scores): Retrieval | undefined {
+  if (!d.readable) return d.found.kind === 'none' ? undefined : d.found;
   const reading = { ...decide(model, s), words: [] };
   if (reading.outOfScope) return undefined;
   const fused = fuseTopics(d.found, reading, model.thresholds);
@@ -211,5 +253,8 @@ export function buildModel(
   const scores = outOfFold(data, topicIds, k, options);
   const full = trainHeads(data, topicIds, options);
   const heads = { urgency: quantize(full.urgency), kind: quantize(full.kind), topic: quantize(full.topic) };
-  return { heads, thresholds: chooseThresholds(data, scores, heads) };
+  const vocabulary = Uint32Array.from(
+    new Set(data.flatMap((d) => d.x.words.filter((w) => w.name.startsWith('w:')).map((w) => wordHash(w.name.slice(2))))),
+  ).sort();
+  return { heads, thresholds: chooseThresholds(data, scores, heads), vocabulary };
 }

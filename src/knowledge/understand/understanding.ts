@@ -10,9 +10,10 @@ import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { z } from 'zod';
 import { ContentError } from '../../core/errors.js';
-import type { TeencodeDictionary } from '../../core/text/normalize.js';
+import { primarySequence, type TeencodeDictionary } from '../../core/text/normalize.js';
 import type { Urgency } from '../../core/types.js';
-import { FEATURE_BITS, type FeatureVector, messageFeatures } from './features.js';
+import { STOPWORDS } from '../stopwords.js';
+import { FEATURE_BITS, type FeatureVector, messageFeatures, wordHash } from './features.js';
 import { predict, type SoftmaxHead } from './softmax.js';
 
 export const HEAD_NAMES = ['urgency', 'kind', 'topic'] as const;
@@ -44,6 +45,8 @@ export const manifestSchema = z.object({
   thresholds: thresholdsSchema,
   /** SHA-256 of the uncompressed weights: what CI compares with a fresh `npm run train`. */
   weightsSha256: z.string(),
+  /** Words seen in training, stored after the weights (sorted 32-bit hashes). */
+  vocabulary: z.number(),
   corpus: z.object({ lines: z.number(), authors: z.array(z.string()), sha256: z.string() }),
   training: z.record(z.string(), z.unknown()),
 });
@@ -52,6 +55,8 @@ export type Manifest = z.infer<typeof manifestSchema>;
 export interface Model {
   heads: Record<HeadName, SoftmaxHead>;
   thresholds: Thresholds;
+  /** The words of the training corpus (sorted `wordHash`es): what the model can judge. */
+  vocabulary: Uint32Array;
 }
 
 /** What the model read in one message. */
@@ -72,18 +77,49 @@ export interface Reading {
   words: string[];
 }
 
+/**
+ * Whether the model has enough to judge: three words or more, at least half of
+ * them words it was trained on. On "thoát", "ok", one long string, a company
+ * name or a language it never saw, the heads give little more than their
+ * priors, and an emergency threshold set for recall sits below them; the
+ * phrase rules still screen every such message.
+ */
+export function modelReads(text: string, dict: TeencodeDictionary, vocabulary?: Uint32Array): boolean {
+  const seq = primarySequence(text, dict);
+  if (seq.length < 3) return false;
+  if (!vocabulary) return true;
+  const known = seq.filter((w) => has(vocabulary, wordHash(w))).length;
+  return known * 2 >= seq.length;
+}
+
+function has(sorted: Uint32Array, v: number): boolean {
+  let lo = 0;
+  let hi = sorted.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const x = sorted[mid] as number;
+    if (x === v) return true;
+    if (x < v) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return false;
+}
+
 export interface Understanding {
+  /** Whether the model judges this message at all (see modelReads). */
+  reads(text: string): boolean;
   read(text: string): Reading;
   thresholds: Thresholds;
 }
 
 const MODEL_FILES = { manifest: 'model/understanding.json', weights: 'model/understanding.bin.gz' };
 
-/** The model's weights as stored: every head's int16 weights, one after another. */
-export function weightBytes(heads: SoftmaxHead[]): Buffer {
-  return Buffer.concat(
-    heads.map((h) => Buffer.from(h.weights.buffer, h.weights.byteOffset, h.weights.byteLength)),
-  );
+/** The model as stored: every head's int16 weights, one after another, then the vocabulary. */
+export function weightBytes(heads: SoftmaxHead[], vocabulary: Uint32Array): Buffer {
+  return Buffer.concat([
+    ...heads.map((h) => Buffer.from(h.weights.buffer, h.weights.byteOffset, h.weights.byteLength)),
+    Buffer.from(vocabulary.buffer, vocabulary.byteOffset, vocabulary.byteLength),
+  ]);
 }
 export const sha256 = (bytes: Buffer | string) => createHash('sha256').update(bytes).digest('hex');
 
@@ -114,7 +150,9 @@ export function loadModel(contentDir: string): Model | undefined {
     heads[h.name] = { classes: h.classes, scale: h.scale, weights: all.subarray(at, at + length) };
     at += length;
   }
-  return { heads, thresholds: manifest.thresholds };
+  const words = new Uint32Array(manifest.vocabulary);
+  Buffer.from(words.buffer).set(bytes.subarray(at * 2, at * 2 + manifest.vocabulary * 4));
+  return { heads, thresholds: manifest.thresholds, vocabulary: words };
 }
 
 export const modelFiles = MODEL_FILES;
@@ -160,7 +198,9 @@ export function decide(model: Model, s: Scores): Omit<Reading, 'words'> {
     kind,
     pHarmful,
     pOutOfScope,
-    harmful: pHarmful >= t.harmful,
+    // Refused only when more likely a harmful request than an everyday one: "chỉ mình cách
+    // mua sữa cho con" shares the harmful requests' words, but reads as everyday first.
+    harmful: pHarmful >= t.harmful && pHarmful >= pOutOfScope,
     outOfScope: pOutOfScope >= t.outOfScope,
     greeting: pOutOfScope >= t.outOfScope && pGreeting > pOutOfScope - pGreeting,
     topics,
@@ -178,12 +218,13 @@ function explain(head: SoftmaxHead, x: FeatureVector, level: Urgency): string[] 
   const k = head.classes.indexOf(level);
   const none = head.classes.indexOf('none');
   const weighed: { words: string; w: number }[] = [];
-  x.names.forEach((name, i) => {
-    if (!/^[wbt]:/.test(name)) return;
-    const base = (x.ids[i] as number) * c;
+  for (const { name, id } of x.words) {
+    // A lone "họ" or "rồi" tells a counsellor nothing; pairs and content words do.
+    if (name.startsWith('w:') && STOPWORDS.has(name.slice(2))) continue;
+    const base = id * c;
     const w = ((head.weights[base + k] as number) - (head.weights[base + none] as number)) * head.scale;
     if (w > 0) weighed.push({ words: name.slice(2).replace(/_/g, ' '), w });
-  });
+  }
   weighed.sort((a, b) => b.w - a.w || (a.words < b.words ? -1 : 1));
   const out: string[] = [];
   for (const { words } of weighed) {
@@ -198,6 +239,7 @@ function explain(head: SoftmaxHead, x: FeatureVector, level: Urgency): string[] 
 export function createUnderstanding(model: Model, dict: TeencodeDictionary): Understanding {
   return {
     thresholds: model.thresholds,
+    reads: (text) => modelReads(text, dict, model.vocabulary),
     read(text) {
       const x = messageFeatures(text, dict);
       const reading = decide(model, scoreFeatures(model, x));
