@@ -38,7 +38,9 @@ times.sort((a, b) => a - b);
 const pct = (p: number) =>
   times[Math.min(times.length - 1, Math.floor((p / 100) * times.length))] as number;
 const mb = (n: number) => (n / 1024 / 1024).toFixed(1);
-console.log(`understanding: model loaded in ${loadMs.toFixed(0)} ms; memory +${mb(after.rss - before.rss)} MB resident, +${mb(after.arrayBuffers - before.arrayBuffers)} MB array buffers${gc ? '' : ' (run with --expose-gc for steadier figures)'}`);
+console.log(
+  `understanding: model loaded in ${loadMs.toFixed(0)} ms; memory +${mb(after.rss - before.rss)} MB resident, +${mb(after.arrayBuffers - before.arrayBuffers)} MB array buffers${gc ? '' : ' (run with --expose-gc for steadier figures)'}`,
+);
 console.log(
   `understanding: ${times.length} messages, p50 ${pct(50).toFixed(3)} ms, p99 ${pct(99).toFixed(3)} ms, max ${(times.at(-1) as number).toFixed(3)} ms (target p99 ≤ 0.3 ms)`,
 );

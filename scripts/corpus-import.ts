@@ -27,7 +27,15 @@ for (const row of readFileSync(draft, 'utf8').split('\n')) {
   if (seen.has(key)) continue;
   seen.add(key);
   const id = `${author}-${String(out.length + 1).padStart(3, '0')}`;
-  out.push(JSON.stringify({ id, ...line, also: line.also ?? [], author, protective: line.protective === true }));
+  out.push(
+    JSON.stringify({
+      id,
+      ...line,
+      also: line.also ?? [],
+      author,
+      protective: line.protective === true,
+    }),
+  );
 }
 writeFileSync(`content/corpus/${author}.jsonl`, `${out.join('\n')}\n`);
 process.stdout.write(`${out.length} lines → content/corpus/${author}.jsonl\n`);

@@ -79,19 +79,25 @@ export function count(c: Counts, label: Labelled, out: EvalOutput): void {
   }
   const good = new Set([label.topic, ...(label.also ?? [])]);
   tick(c.top1, out.topics[0] !== undefined && good.has(out.topics[0]));
-  tick(c.top3, out.topics.slice(0, 3).some((t) => good.has(t)));
+  tick(
+    c.top3,
+    out.topics.slice(0, 3).some((t) => good.has(t)),
+  );
 }
 
 /** Whether a line was answered wrongly on any figure (for --misses). */
 export function missed(label: Labelled, out: EvalOutput): string | undefined {
   const c = emptyCounts();
   count(c, label, out);
-  const wrong = FIGURES.filter(([f]) => f !== 'top3' && c[f][1] > 0 && (f === 'falseAlarm' ? c[f][0] > 0 : c[f][0] === 0));
+  const wrong = FIGURES.filter(
+    ([f]) => f !== 'top3' && c[f][1] > 0 && (f === 'falseAlarm' ? c[f][0] > 0 : c[f][0] === 0),
+  );
   return wrong.length ? wrong.map(([, name]) => name).join(', ') : undefined;
 }
 
 export const rate = ([hit, total]: [number, number]) => (total === 0 ? undefined : hit / total);
-const pct = (r: number | undefined) => (r === undefined ? '    -' : `${(100 * r).toFixed(1).padStart(5)}`);
+const pct = (r: number | undefined) =>
+  r === undefined ? '    -' : `${(100 * r).toFixed(1).padStart(5)}`;
 
 /** One table: a row per group, a column per figure, in per cent. */
 export function table(rows: [string, Counts][]): string {

@@ -11,12 +11,20 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { loadConfig } from '../config.js';
 import { loadTriage } from '../handoff/triage.js';
-import { type Content, loadContent } from '../load-content.js';
 import { loadCorpus } from '../knowledge/understand/corpus.js';
 import { authorFolds, buildModel, prepare } from '../knowledge/understand/train.js';
 import { createUnderstanding } from '../knowledge/understand/understanding.js';
+import { type Content, loadContent } from '../load-content.js';
 import { type EvalOutput, runEval } from './eval.js';
-import { type Counts, count, emptyCounts, type Labelled, meanLine, missed, table } from './eval-figures.js';
+import {
+  type Counts,
+  count,
+  emptyCounts,
+  type Labelled,
+  meanLine,
+  missed,
+  table,
+} from './eval-figures.js';
 
 async function answer(labels: Labelled[], content?: Content): Promise<Map<string, EvalOutput>> {
   const outputs: EvalOutput[] = [];
@@ -41,7 +49,9 @@ function grouped(labels: Labelled[], byId: Map<string, EvalOutput>): [string, Co
     count(into(`style ${label.style ?? '?'}`), label, out);
     count(into(`lang ${label.lang ?? '?'}`), label, out);
   }
-  return [...groups.entries()].sort((a, b) => (a[0] === 'all' ? -1 : b[0] === 'all' ? 1 : a[0] < b[0] ? -1 : 1));
+  return [...groups.entries()].sort((a, b) =>
+    a[0] === 'all' ? -1 : b[0] === 'all' ? 1 : a[0] < b[0] ? -1 : 1,
+  );
 }
 
 function printMisses(labels: Labelled[], byId: Map<string, EvalOutput>) {
@@ -79,7 +89,9 @@ async function crossAuthor(k: number, misses: boolean) {
   const corpus = loadCorpus(config.CONTENT_DIR, topicIds);
   if (corpus.problems.length) throw new Error(corpus.problems.join('\n'));
   const lines = [...corpus.lines].sort((a, b) => (a.id < b.id ? -1 : 1));
-  const data = prepare(lines, {
+  // Read as the engine reads them (Telex leftovers decoded).
+  const read = lines.map((l) => ({ ...l, text: knowledge.readable(l.text) }));
+  const data = prepare(read, {
     dict: knowledge.dict,
     triageLevel: (t) => triage.screen(t).level,
     rulesHarmful: (t) => knowledge.intents.isHarmfulRequest(t),
@@ -112,7 +124,9 @@ async function crossAuthor(k: number, misses: boolean) {
     perFold.push(c);
     rows.push([`fold ${f + 1}: ${fold.join(',')}`.slice(0, 24), c]);
   }
-  console.log(`\nCross-author: ${lines.length} lines, ${folds.flat().length} authors, ${folds.length} folds; per cent`);
+  console.log(
+    `\nCross-author: ${lines.length} lines, ${folds.flat().length} authors, ${folds.length} folds; per cent`,
+  );
   console.log(table(rows));
   console.log(meanLine('mean over folds', perFold));
   console.log('\nPooled over folds, per style and language');
@@ -126,7 +140,8 @@ async function main() {
   if (args.includes('--cross-author')) {
     const at = args.indexOf('--folds');
     const k = at >= 0 ? Number(args[at + 1]) : 4;
-    if (!Number.isInteger(k) || k < 2) throw new Error('--folds needs a whole number of at least 2');
+    if (!Number.isInteger(k) || k < 2)
+      throw new Error('--folds needs a whole number of at least 2');
     await crossAuthor(k, misses);
     const dev = '../shared/eval/dev.jsonl';
     if (existsSync(dev)) await fileReport(dev, false);
@@ -134,7 +149,9 @@ async function main() {
   }
   const file = args.find((a) => !a.startsWith('--'));
   if (!file) {
-    process.stderr.write('usage: npm run eval:report -- FILE.jsonl [--misses] | --cross-author [--folds K] [--misses]\n');
+    process.stderr.write(
+      'usage: npm run eval:report -- FILE.jsonl [--misses] | --cross-author [--folds K] [--misses]\n',
+    );
     process.exit(2);
   }
   await fileReport(file, misses);

@@ -33,7 +33,9 @@ export function trainFromContent(contentDir: string) {
     throw new Error(`the corpus has problems:\n${corpus.problems.join('\n')}`);
   }
   const lines = [...corpus.lines].sort((a, b) => (a.id < b.id ? -1 : 1));
-  const data = prepare(lines, {
+  // Read as the engine reads them (Telex leftovers decoded).
+  const read = lines.map((l) => ({ ...l, text: kb.readable(l.text) }));
+  const data = prepare(read, {
     dict: kb.dict,
     triageLevel: (t) => triage.screen(t).level,
     rulesHarmful: (t) => kb.intents.isHarmfulRequest(t),
@@ -80,7 +82,8 @@ function main() {
     } catch {
       problems.push(`${modelFiles.manifest} is missing`);
     }
-    if (committed && committed !== text) problems.push(`${modelFiles.manifest} differs from a fresh build`);
+    if (committed && committed !== text)
+      problems.push(`${modelFiles.manifest} differs from a fresh build`);
     try {
       if (sha256(gunzipSync(readFileSync(weightsFile))) !== manifest.weightsSha256)
         problems.push(`${modelFiles.weights} differs from a fresh build`);
@@ -91,7 +94,9 @@ function main() {
       process.stderr.write(`${problems.join('\n')}\nrun npm run train and commit content/model/\n`);
       process.exit(1);
     }
-    process.stdout.write(`model matches the corpus (${manifest.corpus.lines} lines, ${Date.now() - started} ms)\n`);
+    process.stdout.write(
+      `model matches the corpus (${manifest.corpus.lines} lines, ${Date.now() - started} ms)\n`,
+    );
     return;
   }
   mkdirSync(dirname(manifestFile), { recursive: true });

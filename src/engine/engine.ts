@@ -15,18 +15,18 @@ import { UNKNOWN } from '../knowledge/detect-language.js';
 import type { KnowledgeBase } from '../knowledge/knowledge-base.js';
 import type { LanguageModel } from '../knowledge/llm/language-model.js';
 import { scrubPersonalData } from '../knowledge/llm/scrub.js';
+import type { Reading } from '../knowledge/understand/understanding.js';
 import type { Store } from '../store/store.js';
 import { chooseLocale } from './choose-locale.js';
 import { decideFlow } from './flow-step.js';
 import { applyHandoff } from './handoff-step.js';
 import { withLease } from './lease.js';
-import type { Reading } from '../knowledge/understand/understanding.js';
 import { applyModel } from './model-step.js';
 import { profileStep } from './profile-step.js';
 import { type Decision, routeChoice, routeText, tooLongText } from './route.js';
 import { applyTriage } from './safety.js';
-import { withModel } from './triage-model.js';
 import { createSerialQueue } from './serial-queue.js';
+import { withModel } from './triage-model.js';
 
 export interface EngineOptions {
   store: Store;
@@ -136,15 +136,17 @@ export function createEngine({
       // Every typed message is screened; a pressed button is our own words.
       // The learned model reads it too, unless it is a button, a command or too short or long
       // to judge ("thoát", "menu", one word: the phrase rules still screen every one of them).
+      // Triage, the model and the search read Telex leftovers decoded; the transcript keeps the words.
+      const seen = inbound.choice ? text : kb.readable(text);
       const reading =
-        inbound.choice || text.length > maxMessageChars || isCommand(text)
+        inbound.choice || text.length > maxMessageChars || isCommand(seen)
           ? undefined
-          : kb.understanding?.reads(text)
-            ? kb.understanding.read(text)
+          : kb.understanding?.reads(seen)
+            ? kb.understanding.read(seen)
             : undefined;
       const screened = inbound.choice
         ? { level: 'none' as const, signals: [], abroad: false }
-        : withModel(triage.screen(text), reading);
+        : withModel(triage.screen(seen), reading);
       // The level a conversation has reached never drops by itself.
       let urgency = maxUrgency(conversation.urgency, screened.level);
       if (conversation.state === 'with_counsellor' && !inbound.choice?.startsWith('cmd:delete')) {
@@ -159,13 +161,13 @@ export function createEngine({
         (text.length > maxMessageChars
           ? undefined
           : await decideFlow(kb, flowTools, conversation, inbound, text, locale, () =>
-              decide(inbound, text, locale, reading),
+              decide(inbound, seen, locale, reading),
             ));
       const writtenIn = guess.locale && kb.locales.includes(guess.locale) ? guess.locale : locale;
       const triaged = applyTriage(
         kb,
         screened,
-        inFlow ?? decide(inbound, text, locale, reading),
+        inFlow ?? decide(inbound, seen, locale, reading),
         locale,
         writtenIn,
         reading?.urgency,

@@ -1,8 +1,8 @@
 import type { ConversationContext, Intent, Locale, Reply } from '../core/types.js';
 import type { KnowledgeBase } from '../knowledge/knowledge-base.js';
+import { format } from '../knowledge/messages.js';
 import { fuseTopics, isRefused } from '../knowledge/understand/combine.js';
 import type { Reading } from '../knowledge/understand/understanding.js';
-import { format } from '../knowledge/messages.js';
 import {
   answerReply,
   clarifyReply,
@@ -145,7 +145,12 @@ export function routeText(
   if (intents.isCancel(text)) return routeChoice(kb, 'cmd:cancel', locale) as Decision;
   if (intents.wantsDelete(text)) return deleteQuestion(kb, locale);
   if (intents.isExit(text)) return deleteQuestion(kb, locale, true);
-  if (isRefused({ harmful: intents.isHarmfulRequest(text), protective: intents.isProtective(text) }, reading)) {
+  if (
+    isRefused(
+      { harmful: intents.isHarmfulRequest(text), protective: intents.isProtective(text) },
+      reading,
+    )
+  ) {
     return { intent: 'refuse', topics: [], replies: [{ text: m.refuse }] };
   }
   const searched = kb.retrieve(text);

@@ -28,7 +28,12 @@ export function applyTriage(
   modelUrgency?: Urgency,
 ): Decision {
   const m = kb.messages(locale);
-  if (triage.level === 'emergency' && decision.intent === 'refuse' && modelUrgency !== undefined && modelUrgency !== 'emergency') {
+  if (
+    triage.level === 'emergency' &&
+    decision.intent === 'refuse' &&
+    modelUrgency !== undefined &&
+    modelUrgency !== 'emergency'
+  ) {
     return { ...decision, openTicket: 'emergency' };
   }
   if (triage.level === 'emergency') {

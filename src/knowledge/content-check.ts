@@ -75,7 +75,9 @@ export function checkContent(
     const topicIds = [...new Set([...(topics?.required ?? []), ...articles.map((a) => a.id)])];
     errors.push(...loadCorpus(contentDir, topicIds).problems);
     if (!collect(() => loadModel(contentDir)))
-      warnings.push('model/: no trained model, so only the phrase rules read messages (npm run train)');
+      warnings.push(
+        'model/: no trained model, so only the phrase rules read messages (npm run train)',
+      );
   }
   if (topics) {
     const have = new Set(articles.map((a) => `${a.locale}/${a.id}`));

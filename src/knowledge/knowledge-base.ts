@@ -1,5 +1,6 @@
 import type { FlowDefinition } from '../core/flow-types.js';
 import { type TeencodeDictionary, words } from '../core/text/normalize.js';
+import { untelex } from '../core/text/telex.js';
 import type { Locale } from '../core/types.js';
 import type { Article } from './article-schema.js';
 import { detectLanguage, type LanguageGuess, languageProfile } from './detect-language.js';
@@ -36,6 +37,12 @@ export interface KnowledgeBase {
   untranslatedNote(locale: Locale, pieceLocale: Locale): string | undefined;
   /** The language one message is written in, among the locales that have content. */
   detect(text: string): LanguageGuess;
+  /**
+   * The message as triage, the model and the search read it: Telex leftovers
+   * decoded ("tooi bij khoas cuwar" → "toi bi khoa cua"), unless it is English.
+   * The transcript keeps what the person wrote.
+   */
+  readable(text: string): string;
   /** The locale asked for when the whole message names a language ("English", "tiếng Việt"). */
   languageRequest(text: string): Locale | undefined;
   retrieve(text: string): Retrieval;
@@ -90,6 +97,7 @@ export function loadKnowledgeBase(
     untranslatedNote: (locale, pieceLocale) =>
       pieceLocale === locale ? undefined : messages.get(locale)?.untranslated_note,
     detect: (text) => detectLanguage(text, profiles),
+    readable: (text) => (detectLanguage(text, profiles).locale === 'en' ? text : untelex(text)),
     languageRequest: (text) => {
       const asked = intents.languageRequest(text) ?? byName.get(said(text));
       return asked && locales.includes(asked) ? asked : undefined;

@@ -168,7 +168,9 @@ describe.skipIf(browserMissing)('counsellor console in a real browser (Chromium)
 
     const row = lan.locator('section[aria-label="Hàng chờ"] tbody tr').first();
     await row.getByText('KHẨN CẤP').waitFor({ timeout: 1000 });
-    expect(await row.textContent()).toMatch(/Mô hình: có thể đang gặp nguy hiểm ngay.*«[^»]*khoa[^»]*»/);
+    expect(await row.textContent()).toMatch(
+      /Mô hình: có thể đang gặp nguy hiểm ngay.*«[^»]*khoa[^»]*»/,
+    );
     await row.getByRole('button', { name: 'Nhận' }).click();
     const summary = lan.getByRole('region', { name: 'Tóm tắt bàn giao' });
     await summary.waitFor();

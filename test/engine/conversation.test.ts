@@ -43,7 +43,7 @@ describe('a conversation with the engine', () => {
   });
 
   it('answers in English when the person writes English, and in Vietnamese otherwise', async () => {
-    const en = await conversation().say('my boss took my passport and will not give it back');
+    const en = await conversation().say('can my employer keep my passport while I work abroad?');
     expect(en.locale).toBe('en');
     expect(en.replies[0]?.title).toMatch(/passport/i);
     const vi = await conversation().say('chủ lấy hộ chiếu của tôi không trả');

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { curated, GROUNDED, HOTLINE_QUESTION, useOpenAiFake } from '../support/model.js';
+import {
+  curated,
+  GROUNDED,
+  HOTLINE_QUESTION,
+  useOpenAiFake,
+  withoutLearnedModel,
+} from '../support/model.js';
 
 /**
  * The optional model's token budget and its assist step, against the local
@@ -40,11 +46,14 @@ describe('the token budget', () => {
 });
 
 describe('assist: search queries from the model, the curated answer shown', () => {
+  // The language model's assist step on its own: the learned understanding model is left out,
+  // as in content without model/ (with it, it already reads this paraphrase itself).
+  const plain = withoutLearnedModel();
   // The retriever alone hesitates between two topics on this paraphrase of "they keep my passport".
   const PARAPHRASE = 'quyển sổ nhỏ màu xanh đi nước ngoài của em bị người ta cầm mất rồi';
 
   it('finds the curated answer the retriever alone did not give', async () => {
-    const alone = await curated(PARAPHRASE);
+    const alone = await curated(PARAPHRASE, plain);
     expect(alone.replies[0]?.topicId).toBeUndefined();
 
     ai.fake.script({
@@ -53,10 +62,10 @@ describe('assist: search queries from the model, the curated answer shown', () =
         en: ['someone is keeping my passport'],
       },
     });
-    const run = await withModel({ mode: 'assist' });
+    const run = await withModel({ mode: 'assist' }, plain);
     const r = await run.say(PARAPHRASE);
     expect(r.intent).toBe('answer');
-    expect(r.replies).toEqual((await curated('bị chủ giữ hộ chiếu')).replies.slice(0, 1));
+    expect(r.replies).toEqual((await curated('bị chủ giữ hộ chiếu', plain)).replies.slice(0, 1));
     expect(r.replies[0]?.composed).toBeUndefined();
     expect(ai.fake.requests).toHaveLength(1);
     expect(ai.fake.requests[0].response_format.json_schema.name).toBe('search_queries');
@@ -64,7 +73,7 @@ describe('assist: search queries from the model, the curated answer shown', () =
   });
 
   it('leaves a sure answer alone (no request), and keeps the fallback when the queries find nothing', async () => {
-    const run = await withModel({ mode: 'assist' });
+    const run = await withModel({ mode: 'assist' }, plain);
     await run.say(HOTLINE_QUESTION);
     expect(ai.fake.requests).toEqual([]);
 
@@ -72,7 +81,7 @@ describe('assist: search queries from the model, the curated answer shown', () =
     const text = 'công thức nấu phở bò ngon nhất';
     const r = await run.say(text);
     expect(r.intent).toBe('fallback');
-    expect(r.replies).toEqual((await curated(text)).replies);
+    expect(r.replies).toEqual((await curated(text, plain)).replies);
     expect(run.outcomes).toEqual(['assist:declined']);
   });
 
@@ -84,7 +93,7 @@ describe('assist: search queries from the model, the curated answer shown', () =
         topicIds: [body.messages[0].content.match(/<passage id="([^"]+)">/)[1]],
       },
     }));
-    const run = await withModel();
+    const run = await withModel({}, plain);
     const r = await run.say(PARAPHRASE);
     expect(r.replies[0]?.topicId).toBe('document-confiscation');
     expect(r.replies[0]?.composed).toBe(true);

@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll } from 'vitest';
 import type { TurnResult } from '../../src/core/types.js';
 import type { LlmOutcome, LlmProblem, LlmSettings } from '../../src/knowledge/llm/settings.js';
-import { assembleEngine, createModel } from '../../src/load-content.js';
+import { assembleEngine, type Content, createModel } from '../../src/load-content.js';
 import { createSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { type OpenAiFake, startOpenAiFake } from '../fakes/openai-fake.js';
 import { content, conversation } from './conversation.js';
@@ -40,6 +40,7 @@ export function fakeSettings(fake: OpenAiFake, settings: Partial<LlmSettings> = 
 export async function withModel(
   fake: OpenAiFake,
   settings: Partial<LlmSettings> = {},
+  given: Content = content(),
 ): Promise<ModelRun> {
   const run: ModelRun = {
     say: async () => ({}) as TurnResult,
@@ -47,7 +48,7 @@ export async function withModel(
     outcomes: [],
     tokens: 0,
   };
-  const model = await createModel(fakeSettings(fake, settings), content(), {
+  const model = await createModel(fakeSettings(fake, settings), given, {
     meter: {
       tokens: (_step, _kind, n) => {
         run.tokens += n;
@@ -59,14 +60,29 @@ export async function withModel(
   const store = createSqliteStore(':memory:');
   const c = conversation({
     store,
-    assembled: assembleEngine({ store, content: content(), model }),
+    assembled: assembleEngine({ store, content: given, model }),
   });
   run.say = (text) => c.say(text);
   return run;
 }
 
 /** The same turn with the model off: what the person would read without it. */
-export const curated = (text: string) => conversation().say(text);
+export const curated = (text: string, given?: Content) =>
+  conversation(
+    given
+      ? { assembled: assembleEngine({ store: createSqliteStore(':memory:'), content: given }) }
+      : {},
+  ).say(text);
+
+/**
+ * The content without the learned understanding model (as content without `model/` runs):
+ * for the language model's steps on their own, where the learned model would already have
+ * answered the paraphrase they are tested on.
+ */
+export function withoutLearnedModel(c: Content = content()): Content {
+  const { understanding: _, ...knowledge } = c.knowledge;
+  return { ...c, knowledge };
+}
 
 /**
  * One OpenAI-compatible fake for a test file: started before, closed after,
@@ -75,7 +91,8 @@ export const curated = (text: string) => conversation().say(text);
 export function useOpenAiFake() {
   const ai = {
     fake: undefined as unknown as OpenAiFake,
-    withModel: (settings: Partial<LlmSettings> = {}) => withModel(ai.fake, settings),
+    withModel: (settings: Partial<LlmSettings> = {}, given?: Content) =>
+      withModel(ai.fake, settings, given),
   };
   beforeAll(async () => {
     ai.fake = await startOpenAiFake();

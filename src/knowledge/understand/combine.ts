@@ -24,11 +24,16 @@ export const isRefused = (
  * the best. When the search found nothing on topic, the model's best topic
  * answers alone only when it is sure (`topicAlone`).
  */
-export function fuseTopics(found: Retrieval, reading: Reading | undefined, t: Thresholds | undefined): Retrieval {
+export function fuseTopics(
+  found: Retrieval,
+  reading: Reading | undefined,
+  t: Thresholds | undefined,
+): Retrieval {
   if (!reading || !t) return found;
   const best = found.hits[0]?.score ?? 0;
   const score = new Map<string, number>();
-  for (const h of found.hits) score.set(h.topicId, best > 0 ? (t.searchWeight * h.score) / best : 0);
+  for (const h of found.hits)
+    score.set(h.topicId, best > 0 ? (t.searchWeight * h.score) / best : 0);
   for (const { topicId, p } of reading.topics) score.set(topicId, (score.get(topicId) ?? 0) + p);
   const ranked = [...score.entries()]
     .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
@@ -37,14 +42,25 @@ export function fuseTopics(found: Retrieval, reading: Reading | undefined, t: Th
   // The hits in fused order; a topic only the model found has no search figures.
   const hits = ranked.map(
     (topicId) =>
-      byId.get(topicId) ?? { topicId, score: 0, coverage: 0, pairs: 0, queryWords: 0, queryTerms: 0 },
+      byId.get(topicId) ?? {
+        topicId,
+        score: 0,
+        coverage: 0,
+        pairs: 0,
+        queryWords: 0,
+        queryTerms: 0,
+      },
   );
   const top = ranked[0] as string;
   if (found.kind === 'none') {
     const sure = (reading.topics[0]?.p ?? 0) >= t.topicAlone && !reading.outOfScope;
     return sure ? { kind: 'answer', topicId: top, hits } : { kind: 'none', hits: found.hits };
   }
-  if (found.kind === 'clarify' && found.topicIds.includes(top) && found.topicIds.includes(ranked[1] as string)) {
+  if (
+    found.kind === 'clarify' &&
+    found.topicIds.includes(top) &&
+    found.topicIds.includes(ranked[1] as string)
+  ) {
     return { ...found, hits };
   }
   return { kind: 'answer', topicId: top, hits };

@@ -70,7 +70,8 @@ export function messageFeatures(text: string, dict: TeencodeDictionary): Feature
   // Each bucket once (a repeated word or a collision counts once), in a fixed order.
   all.sort((a, b) => a - b);
   let n = 0;
-  for (let i = 0; i < all.length; i++) if (i === 0 || all[i] !== all[i - 1]) all[n++] = all[i] as number;
+  for (let i = 0; i < all.length; i++)
+    if (i === 0 || all[i] !== all[i - 1]) all[n++] = all[i] as number;
   const ids = Int32Array.from(all.slice(0, n));
   const values = new Float32Array(n).fill(1 / Math.sqrt(n));
   return { ids, values, words };

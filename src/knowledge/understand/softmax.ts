@@ -52,7 +52,8 @@ export function predict(head: SoftmaxHead, x: FeatureVector): Float64Array {
   for (let i = 0; i < x.ids.length; i++) {
     const base = (x.ids[i] as number) * c;
     const v = x.values[i] as number;
-    for (let k = 0; k < c; k++) scores[k] = (scores[k] as number) + v * (head.weights[base + k] as number);
+    for (let k = 0; k < c; k++)
+      scores[k] = (scores[k] as number) + v * (head.weights[base + k] as number);
   }
   if (head.scale !== 1) for (let k = 0; k < c; k++) scores[k] = (scores[k] as number) * head.scale;
   return softmaxInPlace(scores);
@@ -135,7 +136,8 @@ export function trainSoftmax(
         const rate = options.learningRate / Math.sqrt((g2[bucket] as number) + 1e-8);
         for (let k = 0; k < c; k++) {
           const at = base + k;
-          w[at] = (w[at] as number) - rate * (v * (delta[k] as number) + options.l2 * (w[at] as number));
+          w[at] =
+            (w[at] as number) - rate * (v * (delta[k] as number) + options.l2 * (w[at] as number));
         }
       }
     }
@@ -149,6 +151,7 @@ export function quantize(head: SoftmaxHead): SoftmaxHead {
   for (const w of head.weights) max = Math.max(max, Math.abs(w * head.scale));
   const scale = max === 0 ? 1 : max / 32767;
   const weights = new Int16Array(head.weights.length);
-  for (let i = 0; i < weights.length; i++) weights[i] = Math.round(((head.weights[i] as number) * head.scale) / scale);
+  for (let i = 0; i < weights.length; i++)
+    weights[i] = Math.round(((head.weights[i] as number) * head.scale) / scale);
   return { classes: head.classes, weights, scale };
 }

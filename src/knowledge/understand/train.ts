@@ -11,13 +11,19 @@ import { fuseTopics } from './combine.js';
 import type { CorpusLine } from './corpus.js';
 import { KINDS, URGENCIES } from './corpus.js';
 import { type FeatureVector, messageFeatures, wordHash } from './features.js';
-import { DEFAULT_TRAINING, quantize, type SoftmaxHead, type TrainOptions, trainSoftmax } from './softmax.js';
+import {
+  DEFAULT_TRAINING,
+  quantize,
+  type SoftmaxHead,
+  type TrainOptions,
+  trainSoftmax,
+} from './softmax.js';
 import {
   decide,
   type HeadName,
   type Model,
-  type Scores,
   modelReads,
+  type Scores,
   scoreFeatures,
   type Thresholds,
 } from './understanding.js';
@@ -95,7 +101,9 @@ export function trainHeads(
 export function authorFolds(data: Prepared[], k: number): string[][] {
   const authors = [...new Set(data.map((d) => d.line.author))].sort();
   const folds: string[][] = Array.from({ length: Math.min(k, authors.length) }, () => []);
-  authors.forEach((a, i) => folds[i % folds.length]?.push(a));
+  authors.forEach((a, i) => {
+    folds[i % folds.length]?.push(a);
+  });
   return folds;
 }
 
@@ -152,7 +160,9 @@ function balancedHarmful(data: Prepared[], pHarmful: (i: number) => number): num
   const groups = [
     data.map((d, i) => (d.line.kind === 'harmful' ? i : -1)).filter((i) => i >= 0),
     data.map((d, i) => (d.line.protective ? i : -1)).filter((i) => i >= 0),
-    data.map((d, i) => (d.line.kind !== 'harmful' && !d.line.protective ? i : -1)).filter((i) => i >= 0),
+    data
+      .map((d, i) => (d.line.kind !== 'harmful' && !d.line.protective ? i : -1))
+      .filter((i) => i >= 0),
   ] as const;
   const refused = (i: number, t: number) => {
     const { rules } = data[i] as Prepared;
@@ -179,7 +189,9 @@ export function chooseThresholds(
 ): Thresholds {
   // A line the model does not read (under three words) counts only by its rules.
   const p = (i: number, head: 'urgency' | 'kind', name: string) =>
-    (data[i] as Prepared).readable ? ((scores[i] as Scores)[head][heads[head].classes.indexOf(name)] ?? 0) : 0;
+    (data[i] as Prepared).readable
+      ? ((scores[i] as Scores)[head][heads[head].classes.indexOf(name)] ?? 0)
+      : 0;
   const emergency = highestWithRecall(
     data,
     (d) => d.line.urgency === 'emergency',
@@ -200,20 +212,31 @@ export function chooseThresholds(
     const h = p(i, 'kind', 'harmful');
     return h >= p(i, 'kind', 'out-of-scope') + p(i, 'kind', 'greeting') ? h : 0;
   });
-  const base: Thresholds = { emergency, urgent, harmful, outOfScope: 0.5, searchWeight: 1, topicAlone: 0.5 };
+  const base: Thresholds = {
+    emergency,
+    urgent,
+    harmful,
+    outOfScope: 0.5,
+    searchWeight: 1,
+    topicAlone: 0.5,
+  };
   const model: Model = { heads, thresholds: base, vocabulary: new Uint32Array() };
   // Topic fusion and out of scope: the best share of in-scope lines answered on topic plus
   // out-of-scope lines left unanswered, over a small grid.
-  const inScope = data.map((d, i) => i).filter((i) => isTopical(data[i] as Prepared));
-  const outside = data.map((d, i) => i).filter((i) => isOutside(data[i] as Prepared));
+  const inScope = data.map((_, i) => i).filter((i) => isTopical(data[i] as Prepared));
+  const outside = data.map((_, i) => i).filter((i) => isOutside(data[i] as Prepared));
   let best = { value: -1, t: base };
   for (const searchWeight of [0, 0.25, 0.5, 1, 1.5, 2, 3]) {
     for (const topicAlone of [0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.01]) {
       for (const outOfScope of [0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.01]) {
         const t: Thresholds = { ...base, searchWeight, topicAlone, outOfScope };
         const m = { ...model, thresholds: t };
-        const onTopic = inScope.filter((i) => answersWith(data[i] as Prepared, m, scores[i] as Scores)).length;
-        const left = outside.filter((i) => !answered(data[i] as Prepared, m, scores[i] as Scores)).length;
+        const onTopic = inScope.filter((i) =>
+          answersWith(data[i] as Prepared, m, scores[i] as Scores),
+        ).length;
+        const left = outside.filter(
+          (i) => !answered(data[i] as Prepared, m, scores[i] as Scores),
+        ).length;
         const value = onTopic / Math.max(1, inScope.length) + left / Math.max(1, outside.length);
         if (value > best.value + 1e-12) best = { value, t };
       }
@@ -224,7 +247,10 @@ export function chooseThresholds(
 
 /** A line that should get an article: topical, not harmful, not an emergency (triage answers those). */
 const isTopical = (d: Prepared) =>
-  d.line.topic !== 'none' && d.line.kind !== 'harmful' && d.line.urgency !== 'emergency' && d.line.kind !== 'handoff-request';
+  d.line.topic !== 'none' &&
+  d.line.kind !== 'harmful' &&
+  d.line.urgency !== 'emergency' &&
+  d.line.kind !== 'handoff-request';
 const isOutside = (d: Prepared) => d.line.kind === 'out-of-scope' || d.line.kind === 'greeting';
 
 function routed(d: Prepared, model: Model, s: Scores): Retrieval | undefined {
@@ -252,9 +278,17 @@ export function buildModel(
 ): Model {
   const scores = outOfFold(data, topicIds, k, options);
   const full = trainHeads(data, topicIds, options);
-  const heads = { urgency: quantize(full.urgency), kind: quantize(full.kind), topic: quantize(full.topic) };
+  const heads = {
+    urgency: quantize(full.urgency),
+    kind: quantize(full.kind),
+    topic: quantize(full.topic),
+  };
   const vocabulary = Uint32Array.from(
-    new Set(data.flatMap((d) => d.x.words.filter((w) => w.name.startsWith('w:')).map((w) => wordHash(w.name.slice(2))))),
+    new Set(
+      data.flatMap((d) =>
+        d.x.words.filter((w) => w.name.startsWith('w:')).map((w) => wordHash(w.name.slice(2))),
+      ),
+    ),
   ).sort();
   return { heads, thresholds: chooseThresholds(data, scores, heads), vocabulary };
 }

@@ -84,7 +84,11 @@ export interface Reading {
  * priors, and an emergency threshold set for recall sits below them; the
  * phrase rules still screen every such message.
  */
-export function modelReads(text: string, dict: TeencodeDictionary, vocabulary?: Uint32Array): boolean {
+export function modelReads(
+  text: string,
+  dict: TeencodeDictionary,
+  vocabulary?: Uint32Array,
+): boolean {
   const seq = primarySequence(text, dict);
   if (seq.length < 3) return false;
   if (!vocabulary) return true;
@@ -135,11 +139,15 @@ export function loadModel(contentDir: string): Model | undefined {
   }
   const manifest = parsed.data;
   if (manifest.featureBits !== FEATURE_BITS) {
-    throw new ContentError([`${MODEL_FILES.manifest}: built for other features: run npm run train`]);
+    throw new ContentError([
+      `${MODEL_FILES.manifest}: built for other features: run npm run train`,
+    ]);
   }
   const bytes = gunzipSync(readFileSync(join(contentDir, MODEL_FILES.weights)));
   if (sha256(bytes) !== manifest.weightsSha256) {
-    throw new ContentError([`${MODEL_FILES.weights}: does not match its manifest: run npm run train`]);
+    throw new ContentError([
+      `${MODEL_FILES.weights}: does not match its manifest: run npm run train`,
+    ]);
   }
   const buckets = 1 << FEATURE_BITS;
   const all = new Int16Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 2);
@@ -182,7 +190,8 @@ export function decide(model: Model, s: Scores): Omit<Reading, 'words'> {
   const urgency: Urgency =
     pEmergency >= t.emergency ? 'emergency' : pUrgent + pEmergency >= t.urgent ? 'urgent' : 'none';
   let best = 0;
-  for (let k = 1; k < s.kind.length; k++) if ((s.kind[k] as number) > (s.kind[best] as number)) best = k;
+  for (let k = 1; k < s.kind.length; k++)
+    if ((s.kind[k] as number) > (s.kind[best] as number)) best = k;
   const kind = heads.kind.classes[best] as string;
   const pHarmful = at(heads.kind, s.kind, 'harmful');
   const pGreeting = at(heads.kind, s.kind, 'greeting');
@@ -222,7 +231,8 @@ function explain(head: SoftmaxHead, x: FeatureVector, level: Urgency): string[] 
     // A lone "họ" or "rồi" tells a counsellor nothing; pairs and content words do.
     if (name.startsWith('w:') && STOPWORDS.has(name.slice(2))) continue;
     const base = id * c;
-    const w = ((head.weights[base + k] as number) - (head.weights[base + none] as number)) * head.scale;
+    const w =
+      ((head.weights[base + k] as number) - (head.weights[base + none] as number)) * head.scale;
     if (w > 0) weighed.push({ words: name.slice(2).replace(/_/g, ' '), w });
   }
   weighed.sort((a, b) => b.w - a.w || (a.words < b.words ? -1 : 1));
