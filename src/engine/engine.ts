@@ -138,8 +138,10 @@ export function createEngine({
       // to judge ("thoát", "menu", one word: the phrase rules still screen every one of them).
       // Triage, the model and the search read Telex leftovers decoded; the transcript keeps the words.
       const seen = inbound.choice ? text : kb.readable(text);
+      // Nor an answer to a check's question ("I don't know", a province): alone, it has no meaning.
+      const answering = conversation.context.flow || conversation.context.profileStep;
       const reading =
-        inbound.choice || text.length > maxMessageChars || isCommand(seen)
+        inbound.choice || answering || text.length > maxMessageChars || isCommand(seen)
           ? undefined
           : kb.understanding?.reads(seen)
             ? kb.understanding.read(seen)
