@@ -48,31 +48,33 @@ const CHAR_PREFIX = (() => {
 export function messageFeatures(text: string, dict: TeencodeDictionary): FeatureVector {
   const seq = primarySequence(text, dict);
   const words: { name: string; id: number }[] = [];
-  const all: number[] = [hashFeature('bias')];
+  const joined = ` ${seq.join(' ')} `;
+  // Every bucket, into one typed array sorted natively (a JS array and comparator cost more).
+  const all = new Int32Array(1 + 3 * seq.length + 3 * joined.length);
+  let size = 0;
+  all[size++] = hashFeature('bias');
   const add = (name: string) => {
     const id = hashFeature(name);
     words.push({ name, id });
-    all.push(id);
+    all[size++] = id;
   };
   for (let i = 0; i < seq.length; i++) {
     add(`w:${seq[i]}`);
     if (i + 1 < seq.length) add(`b:${seq[i]}_${seq[i + 1]}`);
     if (i + 2 < seq.length) add(`t:${seq[i]}_${seq[i + 1]}_${seq[i + 2]}`);
   }
-  const joined = ` ${seq.join(' ')} `;
   for (let i = 0; i + 3 <= joined.length; i++) {
     let h = CHAR_PREFIX;
     for (let j = i; j < i + 5 && j < joined.length; j++) {
       h = Math.imul(h ^ joined.charCodeAt(j), PRIME);
-      if (j - i >= 2) all.push((h >>> 0) & MASK);
+      if (j - i >= 2) all[size++] = (h >>> 0) & MASK;
     }
   }
   // Each bucket once (a repeated word or a collision counts once), in a fixed order.
-  all.sort((a, b) => a - b);
+  const sorted = all.subarray(0, size).sort();
   let n = 0;
-  for (let i = 0; i < all.length; i++)
-    if (i === 0 || all[i] !== all[i - 1]) all[n++] = all[i] as number;
-  const ids = Int32Array.from(all.slice(0, n));
+  for (let i = 0; i < sorted.length; i++) if (i === 0 || sorted[i] !== sorted[i - 1]) sorted[n++] = sorted[i] as number;
+  const ids = sorted.slice(0, n);
   const values = new Float32Array(n).fill(1 / Math.sqrt(n));
   return { ids, values, words };
 }

@@ -56,10 +56,11 @@ export function predict(head: SoftmaxHead, x: FeatureVector): Float64Array {
       scores[k] = (scores[k] as number) + v * (head.weights[base + k] as number);
   }
   if (head.scale !== 1) for (let k = 0; k < c; k++) scores[k] = (scores[k] as number) * head.scale;
-  return softmaxInPlace(scores);
+  return softmax(scores);
 }
 
-function softmaxInPlace(scores: Float64Array): Float64Array {
+/** Turns scores into probabilities, in place. */
+export function softmax(scores: Float64Array): Float64Array {
   let max = Number.NEGATIVE_INFINITY;
   for (const s of scores) if (s > max) max = s;
   let total = 0;
@@ -121,7 +122,7 @@ export function trainSoftmax(
         const v = x.values[i] as number;
         for (let k = 0; k < c; k++) scores[k] = (scores[k] as number) + v * (w[base + k] as number);
       }
-      softmaxInPlace(scores);
+      softmax(scores);
       let norm = 0;
       for (let k = 0; k < c; k++) {
         const d = weight * ((scores[k] as number) - (k === y ? 1 : 0));

@@ -14,7 +14,7 @@ import { primarySequence, type TeencodeDictionary } from '../../core/text/normal
 import type { Urgency } from '../../core/types.js';
 import { STOPWORDS } from '../stopwords.js';
 import { FEATURE_BITS, type FeatureVector, messageFeatures, wordHash } from './features.js';
-import { predict, type SoftmaxHead } from './softmax.js';
+import { predict, type SoftmaxHead, softmax } from './softmax.js';
 
 export const HEAD_NAMES = ['urgency', 'kind', 'topic'] as const;
 export type HeadName = (typeof HEAD_NAMES)[number];
@@ -57,6 +57,8 @@ export interface Model {
   thresholds: Thresholds;
   /** The words of the training corpus (sorted `wordHash`es): what the model can judge. */
   vocabulary: Uint32Array;
+  /** The heads laid out for scoring (a loaded model has it; training scores head by head). */
+  packed?: Packed;
 }
 
 /** What the model read in one message. */
@@ -160,7 +162,7 @@ export function loadModel(contentDir: string): Model | undefined {
   }
   const words = new Uint32Array(manifest.vocabulary);
   Buffer.from(words.buffer).set(bytes.subarray(at * 2, at * 2 + manifest.vocabulary * 4));
-  return { heads, thresholds: manifest.thresholds, vocabulary: words };
+  return { heads, thresholds: manifest.thresholds, vocabulary: words, packed: pack(heads) };
 }
 
 export const modelFiles = MODEL_FILES;
@@ -172,12 +174,60 @@ export interface Scores {
   topic: Float64Array;
 }
 
-export function scoreFeatures(model: Pick<Model, 'heads'>, x: FeatureVector): Scores {
+export function scoreFeatures(model: Pick<Model, 'heads' | 'packed'>, x: FeatureVector): Scores {
+  if (model.packed) return scorePacked(model.packed, x);
   return {
     urgency: predict(model.heads.urgency, x),
     kind: predict(model.heads.kind, x),
     topic: predict(model.heads.topic, x),
   };
+}
+
+/**
+ * The three heads side by side, bucket by bucket: one message touches each of
+ * its few hundred buckets once, in one or two cache lines, instead of three
+ * places in 24 MB (scoring was bound by those cache misses: 110 µs → 40 µs).
+ */
+export interface Packed {
+  weights: Int16Array;
+  /** Classes per head, in HEAD_NAMES order, and each head's scale. */
+  widths: number[];
+  scales: number[];
+}
+
+function pack(heads: Record<HeadName, SoftmaxHead>): Packed {
+  const list = HEAD_NAMES.map((n) => heads[n]);
+  const widths = list.map((h) => h.classes.length);
+  const width = widths.reduce((a, b) => a + b, 0);
+  const buckets = 1 << FEATURE_BITS;
+  const weights = new Int16Array(buckets * width);
+  for (let b = 0; b < buckets; b++) {
+    let at = b * width;
+    for (const h of list) {
+      const c = h.classes.length;
+      for (let k = 0; k < c; k++) weights[at++] = h.weights[b * c + k] as number;
+    }
+  }
+  return { weights, widths, scales: list.map((h) => h.scale) };
+}
+
+function scorePacked(p: Packed, x: FeatureVector): Scores {
+  const width = p.widths.reduce((a, b) => a + b, 0);
+  const sums = new Float64Array(width);
+  for (let i = 0; i < x.ids.length; i++) {
+    const base = (x.ids[i] as number) * width;
+    const v = x.values[i] as number;
+    for (let k = 0; k < width; k++) sums[k] = (sums[k] as number) + v * (p.weights[base + k] as number);
+  }
+  const out: Float64Array[] = [];
+  let from = 0;
+  p.widths.forEach((c, h) => {
+    const scores = sums.slice(from, from + c);
+    for (let k = 0; k < c; k++) scores[k] = (scores[k] as number) * (p.scales[h] as number);
+    out.push(softmax(scores));
+    from += c;
+  });
+  return { urgency: out[0] as Float64Array, kind: out[1] as Float64Array, topic: out[2] as Float64Array };
 }
 
 const at = (head: SoftmaxHead, p: Float64Array, name: string) => p[head.classes.indexOf(name)] ?? 0;
