@@ -46,6 +46,9 @@ const pct = (p: number) =>
   times[Math.min(times.length - 1, Math.floor((p / 100) * times.length))] as number;
 const mb = (n: number) => (n / 1024 / 1024).toFixed(1);
 console.log(
+  `understanding: content loads in ${withModelMs.toFixed(0)} ms with the model, the knowledge base alone in ${withoutMs.toFixed(0)} ms`,
+);
+console.log(
   `understanding: model loaded in ${loadMs.toFixed(0)} ms; memory +${mb(after.rss - before.rss)} MB resident, +${mb(after.arrayBuffers - before.arrayBuffers)} MB array buffers${gc ? '' : ' (run with --expose-gc for steadier figures)'}`,
 );
 console.log(

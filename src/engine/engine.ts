@@ -140,12 +140,15 @@ export function createEngine({
       const seen = inbound.choice ? text : kb.readable(text);
       // Nor an answer to a check's question ("I don't know", a province): alone, it has no meaning.
       const answering = conversation.context.flow || conversation.context.profileStep;
-      const reading =
-        inbound.choice || answering || text.length > maxMessageChars || isCommand(seen)
+      const read =
+        inbound.choice || answering || text.length > maxMessageChars
           ? undefined
           : kb.understanding?.reads(seen)
             ? kb.understanding.read(seen)
             : undefined;
+      // A command is answered as one whatever the model reads; its level is the rules' alone
+      // (checked only when the model would raise: the command phrases cost more than the model).
+      const reading = read && read.urgency !== 'none' && isCommand(seen) ? undefined : read;
       const screened = inbound.choice
         ? { level: 'none' as const, signals: [], abroad: false }
         : withModel(triage.screen(seen), reading);

@@ -73,7 +73,8 @@ export function messageFeatures(text: string, dict: TeencodeDictionary): Feature
   // Each bucket once (a repeated word or a collision counts once), in a fixed order.
   const sorted = all.subarray(0, size).sort();
   let n = 0;
-  for (let i = 0; i < sorted.length; i++) if (i === 0 || sorted[i] !== sorted[i - 1]) sorted[n++] = sorted[i] as number;
+  for (let i = 0; i < sorted.length; i++)
+    if (i === 0 || sorted[i] !== sorted[i - 1]) sorted[n++] = sorted[i] as number;
   const ids = sorted.slice(0, n);
   const values = new Float32Array(n).fill(1 / Math.sqrt(n));
   return { ids, values, words };

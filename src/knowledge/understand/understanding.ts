@@ -217,7 +217,8 @@ function scorePacked(p: Packed, x: FeatureVector): Scores {
   for (let i = 0; i < x.ids.length; i++) {
     const base = (x.ids[i] as number) * width;
     const v = x.values[i] as number;
-    for (let k = 0; k < width; k++) sums[k] = (sums[k] as number) + v * (p.weights[base + k] as number);
+    for (let k = 0; k < width; k++)
+      sums[k] = (sums[k] as number) + v * (p.weights[base + k] as number);
   }
   const out: Float64Array[] = [];
   let from = 0;
@@ -227,7 +228,11 @@ function scorePacked(p: Packed, x: FeatureVector): Scores {
     out.push(softmax(scores));
     from += c;
   });
-  return { urgency: out[0] as Float64Array, kind: out[1] as Float64Array, topic: out[2] as Float64Array };
+  return {
+    urgency: out[0] as Float64Array,
+    kind: out[1] as Float64Array,
+    topic: out[2] as Float64Array,
+  };
 }
 
 const at = (head: SoftmaxHead, p: Float64Array, name: string) => p[head.classes.indexOf(name)] ?? 0;
