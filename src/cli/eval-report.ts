@@ -12,7 +12,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { loadConfig } from '../config.js';
 import { loadTriage } from '../handoff/triage.js';
 import { loadCorpus } from '../knowledge/understand/corpus.js';
-import { authorFolds, buildModel, prepare } from '../knowledge/understand/train.js';
+import { authorFolds, buildModel, prepare, readersOf } from '../knowledge/understand/train.js';
 import { createUnderstanding } from '../knowledge/understand/understanding.js';
 import { type Content, loadContent } from '../load-content.js';
 import { type EvalOutput, runEval } from './eval.js';
@@ -89,15 +89,7 @@ async function crossAuthor(k: number, misses: boolean) {
   const corpus = loadCorpus(config.CONTENT_DIR, topicIds);
   if (corpus.problems.length) throw new Error(corpus.problems.join('\n'));
   const lines = [...corpus.lines].sort((a, b) => (a.id < b.id ? -1 : 1));
-  // Read as the engine reads them (Telex leftovers decoded).
-  const read = lines.map((l) => ({ ...l, text: knowledge.readable(l.text) }));
-  const data = prepare(read, {
-    dict: knowledge.dict,
-    triageLevel: (t) => triage.screen(t).level,
-    rulesHarmful: (t) => knowledge.intents.isHarmfulRequest(t),
-    rulesProtective: (t) => knowledge.intents.isProtective(t),
-    retrieve: (t) => knowledge.retrieve(t),
-  });
+  const data = prepare(lines, readersOf(knowledge, triage));
   const folds = authorFolds(data, k);
   const perFold: Counts[] = [];
   const all = new Map<string, EvalOutput>();

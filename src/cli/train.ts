@@ -15,7 +15,7 @@ import { loadKnowledgeBase } from '../knowledge/knowledge-base.js';
 import { loadCorpus } from '../knowledge/understand/corpus.js';
 import { FEATURE_BITS } from '../knowledge/understand/features.js';
 import { DEFAULT_TRAINING } from '../knowledge/understand/softmax.js';
-import { buildModel, prepare, TARGETS } from '../knowledge/understand/train.js';
+import { buildModel, prepare, readersOf, TARGETS } from '../knowledge/understand/train.js';
 import {
   HEAD_NAMES,
   type Manifest,
@@ -33,15 +33,7 @@ export function trainFromContent(contentDir: string) {
     throw new Error(`the corpus has problems:\n${corpus.problems.join('\n')}`);
   }
   const lines = [...corpus.lines].sort((a, b) => (a.id < b.id ? -1 : 1));
-  // Read as the engine reads them (Telex leftovers decoded).
-  const read = lines.map((l) => ({ ...l, text: kb.readable(l.text) }));
-  const data = prepare(read, {
-    dict: kb.dict,
-    triageLevel: (t) => triage.screen(t).level,
-    rulesHarmful: (t) => kb.intents.isHarmfulRequest(t),
-    rulesProtective: (t) => kb.intents.isProtective(t),
-    retrieve: (t) => kb.retrieve(t),
-  });
+  const data = prepare(lines, readersOf(kb, triage));
   const model = buildModel(data, topicIds);
   const heads = HEAD_NAMES.map((name) => model.heads[name]);
   const bytes = weightBytes(heads, model.vocabulary);

@@ -21,6 +21,29 @@ describe.skipIf(browserMissing)('counsellor console in a real browser (Chromium)
     await server?.cleanup();
   });
 
+  /** The widget on a 360 px phone, opened: the page and its message box. */
+  async function openWidget() {
+    const user = await (
+      await chromium().newContext({ viewport: { width: 360, height: 740 } })
+    ).newPage();
+    await user.goto(`${server.url}/`);
+    await user.getByRole('button', { name: /Hỏi đáp an toàn/ }).click();
+    return { user, input: user.getByRole('textbox', { name: 'Tin nhắn của bạn' }) };
+  }
+
+  /** A fresh server with one counsellor, Chị Lan. */
+  async function serverWithLan(): Promise<TestServer> {
+    const started = await startTestServer();
+    await started.store.createCounsellor({
+      username: 'lan',
+      displayName: 'Chị Lan',
+      role: 'counsellor',
+      passwordHash: await hashPassword(PASSWORD),
+      languages: ['vi'],
+    });
+    return started;
+  }
+
   async function signIn(username: string): Promise<Page> {
     const page = await (
       await chromium().newContext({ viewport: { width: 1366, height: 768 } })
@@ -52,12 +75,7 @@ describe.skipIf(browserMissing)('counsellor console in a real browser (Chromium)
     const mai = await signIn('mai');
     await lan.getByRole('switch').check();
 
-    const user = await (
-      await chromium().newContext({ viewport: { width: 360, height: 740 } })
-    ).newPage();
-    await user.goto(`${server.url}/`);
-    await user.getByRole('button', { name: /Hỏi đáp an toàn/ }).click();
-    const input = user.getByRole('textbox', { name: 'Tin nhắn của bạn' });
+    const { user, input } = await openWidget();
     await input.fill('em đang bị nhốt ở Campuchia, bọn nó đánh em');
     await input.press('Enter');
     await user.getByText(/Bạn có an toàn để tiếp tục nhắn tin không/).waitFor();
@@ -143,22 +161,10 @@ describe.skipIf(browserMissing)('counsellor console in a real browser (Chromium)
   });
 
   it('shows why the learned model raised a chat that no phrase list caught: its level and the words that weighed', async () => {
-    server = await startTestServer();
-    await server.store.createCounsellor({
-      username: 'lan',
-      displayName: 'Chị Lan',
-      role: 'counsellor',
-      passwordHash: await hashPassword(PASSWORD),
-      languages: ['vi'],
-    });
+    server = await serverWithLan();
     const lan = await signIn('lan');
     await lan.getByRole('switch').check();
-    const user = await (
-      await chromium().newContext({ viewport: { width: 360, height: 740 } })
-    ).newPage();
-    await user.goto(`${server.url}/`);
-    await user.getByRole('button', { name: /Hỏi đáp an toàn/ }).click();
-    const input = user.getByRole('textbox', { name: 'Tin nhắn của bạn' });
+    const { user, input } = await openWidget();
     // No phrase of triage.yaml is in it (checked below): only the model reads the danger.
     const said = 'cửa phòng bị khoá từ bên ngoài, họ lấy hết điện thoại của tụi em rồi';
     expect(content().triage.screen(said).level).toBe('none');
@@ -179,14 +185,7 @@ describe.skipIf(browserMissing)('counsellor console in a real browser (Chromium)
   });
 
   it('signs out everywhere: the same counsellor on another PC is back at sign-in, told why', async () => {
-    server = await startTestServer();
-    await server.store.createCounsellor({
-      username: 'lan',
-      displayName: 'Chị Lan',
-      role: 'counsellor',
-      passwordHash: await hashPassword(PASSWORD),
-      languages: ['vi'],
-    });
+    server = await serverWithLan();
     const here = await signIn('lan');
     const elsewhere = await signIn('lan');
     await here.getByRole('button', { name: 'Đăng xuất mọi nơi' }).click();

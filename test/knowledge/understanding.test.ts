@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { withModel } from '../../src/engine/triage-model.js';
-import { loadCorpus, textHash } from '../../src/knowledge/understand/corpus.js';
+import { KINDS, loadCorpus, textHash } from '../../src/knowledge/understand/corpus.js';
 import { quantize } from '../../src/knowledge/understand/softmax.js';
-import { prepare, trainHeads } from '../../src/knowledge/understand/train.js';
+import { prepare, readersOf, trainHeads } from '../../src/knowledge/understand/train.js';
 import { type Reading, weightBytes } from '../../src/knowledge/understand/understanding.js';
 import { content, conversation, knowledge } from '../support/conversation.js';
 
@@ -23,14 +23,7 @@ describe('the labelled corpus', () => {
     for (const id of topicIds) expect(topics.has(id), id).toBe(true);
     for (const u of ['none', 'urgent', 'emergency'])
       expect(lines.some((l) => l.urgency === u)).toBe(true);
-    for (const k of [
-      'question',
-      'situation',
-      'handoff-request',
-      'out-of-scope',
-      'greeting',
-      'harmful',
-    ])
+    for (const k of KINDS)
       expect(
         lines.some((l) => l.kind === k),
         k,
@@ -104,13 +97,7 @@ describe('training', () => {
     const { lines } = loadCorpus(resolve('content'), topicIds);
     const some = lines.filter((l) => l.author === 'teen' || l.author === 'mother').slice(0, 300);
     const { triage } = content();
-    const data = prepare(some, {
-      dict: kb.dict,
-      triageLevel: (t) => triage.screen(t).level,
-      rulesHarmful: (t) => kb.intents.isHarmfulRequest(t),
-      rulesProtective: (t) => kb.intents.isProtective(t),
-      retrieve: (t) => kb.retrieve(t),
-    });
+    const data = prepare(some, readersOf(kb, triage));
     const options = { epochs: 2, learningRate: 0.3, l2: 1e-4, seed: 5 };
     const bytes = (seed: number) => {
       const h = trainHeads(data, topicIds, { ...options, seed });

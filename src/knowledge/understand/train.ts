@@ -6,6 +6,7 @@
  */
 import type { TeencodeDictionary } from '../../core/text/normalize.js';
 import type { Urgency } from '../../core/types.js';
+import type { KnowledgeBase } from '../knowledge-base.js';
 import type { Retrieval } from '../retrieve.js';
 import { fuseTopics } from './combine.js';
 import type { CorpusLine } from './corpus.js';
@@ -39,27 +40,48 @@ export interface Prepared {
   found: Retrieval;
 }
 
+/** What training needs of the rest of the content: the rules and the search, as the engine reads. */
 export interface RuleReaders {
   dict: TeencodeDictionary;
+  /** Telex leftovers decoded, as the engine reads a message (KnowledgeBase.readable). */
+  readable(text: string): string;
   triageLevel(text: string): Urgency;
   rulesHarmful(text: string): boolean;
   rulesProtective(text: string): boolean;
   retrieve(text: string): Retrieval;
 }
 
+/** The readers over loaded content (the triage is passed in: this folder does not import handoff/). */
+export function readersOf(
+  kb: Pick<KnowledgeBase, 'dict' | 'readable' | 'intents' | 'retrieve'>,
+  triage: { screen(text: string): { level: Urgency } },
+): RuleReaders {
+  return {
+    dict: kb.dict,
+    readable: (t) => kb.readable(t),
+    triageLevel: (t) => triage.screen(t).level,
+    rulesHarmful: (t) => kb.intents.isHarmfulRequest(t),
+    rulesProtective: (t) => kb.intents.isProtective(t),
+    retrieve: (t) => kb.retrieve(t),
+  };
+}
+
 export function prepare(lines: CorpusLine[], readers: RuleReaders): Prepared[] {
-  return lines.map((line) => ({
-    line,
-    x: messageFeatures(line.text, readers.dict),
-    rules: {
-      level: readers.triageLevel(line.text),
-      harmful: readers.rulesHarmful(line.text),
-      protective: readers.rulesProtective(line.text),
-    },
-    // The vocabulary check is left out here: nearly every corpus word is in some fold's vocabulary.
-    readable: modelReads(line.text, readers.dict),
-    found: readers.retrieve(line.text),
-  }));
+  return lines.map((line) => {
+    const text = readers.readable(line.text);
+    return {
+      line,
+      x: messageFeatures(text, readers.dict),
+      rules: {
+        level: readers.triageLevel(text),
+        harmful: readers.rulesHarmful(text),
+        protective: readers.rulesProtective(text),
+      },
+      // The vocabulary check is left out here: nearly every corpus word is in some fold's vocabulary.
+      readable: modelReads(text, readers.dict),
+      found: readers.retrieve(text),
+    };
+  });
 }
 
 /**
