@@ -143,9 +143,7 @@ export function createEngine({
       const read =
         inbound.choice || answering || text.length > maxMessageChars
           ? undefined
-          : kb.understanding?.reads(seen)
-            ? kb.understanding.read(seen)
-            : undefined;
+          : kb.understanding?.readIfAble(seen);
       // A command is answered as one whatever the model reads; its level is the rules' alone
       // (checked only when the model would raise: the command phrases cost more than the model).
       const reading = read && read.urgency !== 'none' && isCommand(seen) ? undefined : read;

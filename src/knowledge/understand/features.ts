@@ -46,7 +46,11 @@ const CHAR_PREFIX = (() => {
  * every message).
  */
 export function messageFeatures(text: string, dict: TeencodeDictionary): FeatureVector {
-  const seq = primarySequence(text, dict);
+  return featuresOf(primarySequence(text, dict));
+}
+
+/** The features of a message already read into its words (see messageFeatures). */
+export function featuresOf(seq: readonly string[]): FeatureVector {
   const words: { name: string; id: number }[] = [];
   const joined = ` ${seq.join(' ')} `;
   // Every bucket, into one typed array sorted natively (a JS array and comparator cost more).

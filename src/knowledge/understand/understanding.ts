@@ -13,7 +13,7 @@ import { ContentError } from '../../core/errors.js';
 import { primarySequence, type TeencodeDictionary } from '../../core/text/normalize.js';
 import type { Urgency } from '../../core/types.js';
 import { STOPWORDS } from '../stopwords.js';
-import { FEATURE_BITS, type FeatureVector, messageFeatures, wordHash } from './features.js';
+import { FEATURE_BITS, type FeatureVector, featuresOf, wordHash } from './features.js';
 import { predict, type SoftmaxHead, softmax } from './softmax.js';
 
 export const HEAD_NAMES = ['urgency', 'kind', 'topic'] as const;
@@ -91,7 +91,10 @@ export function modelReads(
   dict: TeencodeDictionary,
   vocabulary?: Uint32Array,
 ): boolean {
-  const seq = primarySequence(text, dict);
+  return readsWords(primarySequence(text, dict), vocabulary);
+}
+
+function readsWords(seq: readonly string[], vocabulary?: Uint32Array): boolean {
   if (seq.length < 3) return false;
   if (!vocabulary) return true;
   const known = seq.filter((w) => has(vocabulary, wordHash(w))).length;
@@ -115,6 +118,8 @@ export interface Understanding {
   /** Whether the model judges this message at all (see modelReads). */
   reads(text: string): boolean;
   read(text: string): Reading;
+  /** `read` when it `reads`, with the words read once (what the engine calls on every message). */
+  readIfAble(text: string): Reading | undefined;
   thresholds: Thresholds;
 }
 
@@ -305,10 +310,16 @@ export function createUnderstanding(model: Model, dict: TeencodeDictionary): Und
   return {
     thresholds: model.thresholds,
     reads: (text) => modelReads(text, dict, model.vocabulary),
-    read(text) {
-      const x = messageFeatures(text, dict);
-      const reading = decide(model, scoreFeatures(model, x));
-      return { ...reading, words: explain(model.heads.urgency, x, reading.urgency) };
+    read: (text) => readWords(primarySequence(text, dict)),
+    readIfAble(text) {
+      const seq = primarySequence(text, dict);
+      return readsWords(seq, model.vocabulary) ? readWords(seq) : undefined;
     },
   };
+
+  function readWords(seq: readonly string[]): Reading {
+    const x = featuresOf(seq);
+    const reading = decide(model, scoreFeatures(model, x));
+    return { ...reading, words: explain(model.heads.urgency, x, reading.urgency) };
+  }
 }
