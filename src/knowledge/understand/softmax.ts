@@ -45,16 +45,28 @@ export function exp(x: number): number {
   return sum * 2 ** k;
 }
 
-/** Class probabilities for one message. */
-export function predict(head: SoftmaxHead, x: FeatureVector): Float64Array {
-  const c = head.classes.length;
-  const scores = new Float64Array(c);
+/**
+ * Adds one message's weighted rows into `sums`: row `id` of `weights` is
+ * `sums.length` wide (one head's classes, or every head's side by side).
+ */
+export function addRows(
+  weights: ArrayLike<number>,
+  x: FeatureVector,
+  sums: Float64Array,
+): Float64Array {
+  const c = sums.length;
   for (let i = 0; i < x.ids.length; i++) {
     const base = (x.ids[i] as number) * c;
     const v = x.values[i] as number;
-    for (let k = 0; k < c; k++)
-      scores[k] = (scores[k] as number) + v * (head.weights[base + k] as number);
+    for (let k = 0; k < c; k++) sums[k] = (sums[k] as number) + v * (weights[base + k] as number);
   }
+  return sums;
+}
+
+/** Class probabilities for one message. */
+export function predict(head: SoftmaxHead, x: FeatureVector): Float64Array {
+  const c = head.classes.length;
+  const scores = addRows(head.weights, x, new Float64Array(c));
   if (head.scale !== 1) for (let k = 0; k < c; k++) scores[k] = (scores[k] as number) * head.scale;
   return softmax(scores);
 }
@@ -117,12 +129,7 @@ export function trainSoftmax(
     for (const n of order) {
       const { x, y, w: weight } = data[n] as (typeof data)[number];
       scores.fill(0);
-      for (let i = 0; i < x.ids.length; i++) {
-        const base = (x.ids[i] as number) * c;
-        const v = x.values[i] as number;
-        for (let k = 0; k < c; k++) scores[k] = (scores[k] as number) + v * (w[base + k] as number);
-      }
-      softmax(scores);
+      softmax(addRows(w, x, scores));
       let norm = 0;
       for (let k = 0; k < c; k++) {
         const d = weight * ((scores[k] as number) - (k === y ? 1 : 0));

@@ -14,7 +14,7 @@ import { primarySequence, type TeencodeDictionary } from '../../core/text/normal
 import type { Urgency } from '../../core/types.js';
 import { STOPWORDS } from '../stopwords.js';
 import { FEATURE_BITS, type FeatureVector, featuresOf, wordHash } from './features.js';
-import { predict, type SoftmaxHead, softmax } from './softmax.js';
+import { addRows, predict, type SoftmaxHead, softmax } from './softmax.js';
 
 export const HEAD_NAMES = ['urgency', 'kind', 'topic'] as const;
 export type HeadName = (typeof HEAD_NAMES)[number];
@@ -218,13 +218,7 @@ function pack(heads: Record<HeadName, SoftmaxHead>): Packed {
 
 function scorePacked(p: Packed, x: FeatureVector): Scores {
   const width = p.widths.reduce((a, b) => a + b, 0);
-  const sums = new Float64Array(width);
-  for (let i = 0; i < x.ids.length; i++) {
-    const base = (x.ids[i] as number) * width;
-    const v = x.values[i] as number;
-    for (let k = 0; k < width; k++)
-      sums[k] = (sums[k] as number) + v * (p.weights[base + k] as number);
-  }
+  const sums = addRows(p.weights, x, new Float64Array(width));
   const out: Float64Array[] = [];
   let from = 0;
   p.widths.forEach((c, h) => {
