@@ -149,7 +149,7 @@ export function createEngine({
       const reading = read && read.urgency !== 'none' && isCommand(seen) ? undefined : read;
       const screened = inbound.choice
         ? { level: 'none' as const, signals: [], abroad: false }
-        : withModel(triage.screen(seen), reading);
+        : withModel(triage.screen(seen), reading, kb.understanding?.thresholds.ruleSupport ?? 0);
       // The level a conversation has reached never drops by itself.
       let urgency = maxUrgency(conversation.urgency, screened.level);
       if (conversation.state === 'with_counsellor' && !inbound.choice?.startsWith('cmd:delete')) {

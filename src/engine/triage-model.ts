@@ -1,5 +1,6 @@
 import type { Urgency } from '../core/types.js';
 import type { TriageResult, TriageSignal } from '../handoff/triage.js';
+import { floorOf, joinedLevel } from '../knowledge/understand/combine.js';
 import type { Reading } from '../knowledge/understand/understanding.js';
 
 const RANK: Record<Urgency, number> = { none: 0, urgent: 1, emergency: 2 };
@@ -16,11 +17,18 @@ export function modelSignal(reading: Reading): TriageSignal | undefined {
 }
 
 /**
- * Triage with the learned model: the higher level wins (the phrase rules are a
- * floor the model never lowers), and the model's reason is added when it raised.
+ * Triage with the learned model (how the two join: `joinedLevel`). The counsellor
+ * sees the phrases that counted, and the model's reason when it raised the level.
  */
-export function withModel(rules: TriageResult, reading: Reading | undefined): TriageResult {
-  if (!reading || RANK[reading.urgency] <= RANK[rules.level]) return rules;
-  const signal = modelSignal(reading) as TriageSignal;
-  return { ...rules, level: reading.urgency, signals: [...rules.signals, signal] };
+export function withModel(
+  rules: TriageResult,
+  reading: Reading | undefined,
+  ruleSupport: number,
+): TriageResult {
+  if (!reading) return rules;
+  const floor = floorOf(rules.signals);
+  const level = joinedLevel({ level: rules.level, floor }, reading, ruleSupport);
+  const counted = level === floor ? rules.signals.filter((s) => s.firm) : rules.signals;
+  const signal = RANK[reading.urgency] > RANK[rules.level] ? modelSignal(reading) : undefined;
+  return { ...rules, level, signals: signal ? [...counted, signal] : counted };
 }

@@ -4,7 +4,7 @@ import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { ContentError } from '../core/errors.js';
 import type { TeencodeDictionary } from '../core/text/normalize.js';
-import { compilePhrases } from '../core/text/phrases.js';
+import { compilePhrases, type PhraseMatcher } from '../core/text/phrases.js';
 import type { Urgency } from '../core/types.js';
 import { withLocalePhrases } from './triage-locales.js';
 
@@ -15,6 +15,11 @@ export interface TriageSignal {
   label: string;
   /** The phrase that matched, as written in triage.yaml (folded). */
   words: string;
+  /**
+   * Trusted on its own (a suicidal statement, a cry for help, a threat to kill): never
+   * lowered by context, and a floor even where the learned model judges the message calm.
+   */
+  firm?: true;
 }
 
 export interface TriageResult {
@@ -45,6 +50,8 @@ const triageSchema = z.object({
   /** News, school work, films, long-past events, jokes: no alarm. */
   distance: phrases,
   abroad: phrases,
+  /** Figurative speech read before the signals and left out of them ("mệt muốn chết" after a night shift). */
+  idioms: phrases.optional(),
   /** Languages these shared phrases are written in; another adds its own in triage/<locale>.yaml. */
   locales: z.array(z.string()).default([]),
 });
@@ -83,9 +90,11 @@ export function loadTriage(contentDir: string, dict: TeencodeDictionary): Triage
   const general = compilePhrases(spec.general, dict);
   const distance = compilePhrases(spec.distance, dict);
   const abroad = compilePhrases(spec.abroad, dict);
+  const idioms = spec.idioms ? compilePhrases(spec.idioms, dict) : undefined;
 
   return {
-    screen(text) {
+    screen(written) {
+      const text = idioms ? withoutIdioms(written, idioms) : written;
       const found: TriageSignal[] = [];
       const present = now.match(text) !== undefined;
       const distant = !present && distance.match(text) !== undefined;
@@ -96,10 +105,30 @@ export function loadTriage(contentDir: string, dict: TeencodeDictionary): Triage
         if (!words || (distant && !s.firm)) continue;
         let level: Urgency = s.level === 'urgent' && s.boost?.match(text) ? 'emergency' : s.level;
         if (generic && !s.firm) level = level === 'emergency' ? 'urgent' : 'none';
-        if (level !== 'none') found.push({ id: s.id, level, label: s.label, words });
+        if (level !== 'none')
+          found.push({ id: s.id, level, label: s.label, words, ...(s.firm ? { firm: true } : {}) });
       }
       const level = found.reduce<Urgency>((acc, s) => maxUrgency(acc, s.level), 'none');
       return { level, signals: found, abroad: abroad.match(text) !== undefined };
     },
   };
+}
+
+/**
+ * The text with its figures of speech taken out, so that "mệt muốn chết, không muốn
+ * sống nữa" still reads as suicidal but "ca đêm mệt muốn chết" does not. An idiom
+ * found only after teen-code is read stays in (its words are not in the text as
+ * written): when unsure, the signal fires.
+ */
+function withoutIdioms(text: string, idioms: PhraseMatcher): string {
+  let out = text;
+  for (let i = 0; i < 5; i++) {
+    const found = idioms.find(out);
+    if (!found) break;
+    const words = found.words.split(' ').map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+    const next = out.replace(new RegExp(words.join('[^\\p{L}\\p{N}]+'), 'iu'), ' ');
+    if (next === out) break;
+    out = next;
+  }
+  return out;
 }

@@ -127,15 +127,41 @@ describe('rules and model together', () => {
     words: [],
   };
 
-  it('never lowers what the phrases found, and says why when the model raised', () => {
-    const rules = content().triage.screen('em đang bị nhốt, cứu em');
-    expect(withModel(rules, none)).toEqual(rules);
+  it('keeps a firm signal whatever the model reads, and says why when the model raised', () => {
+    const rules = content().triage.screen('cứu em với');
+    expect(rules.signals[0]).toMatchObject({ id: 'cry-for-help', firm: true });
+    expect(withModel(rules, none, 0.1)).toEqual(rules);
     const calm = content().triage.screen('xin chào');
-    const raised = withModel(calm, { ...none, urgency: 'emergency', words: ['khoa cua'] });
+    const raised = withModel(calm, { ...none, urgency: 'emergency', words: ['khoa cua'] }, 0.1);
     expect(raised.level).toBe('emergency');
     expect(raised.signals).toEqual([
       expect.objectContaining({ id: 'model', level: 'emergency', words: 'khoa cua' }),
     ]);
+  });
+
+  it('lets the other phrases count unless the model is sure the message is calm', () => {
+    // A law question naming a kept passport: the phrase fires, the model reads a question.
+    const rules = content().triage.screen('chủ giữ hộ chiếu của công nhân thì có đúng luật không');
+    expect(rules.level).toBe('urgent');
+    expect(rules.signals.some((s) => s.firm)).toBe(false);
+    const sure = withModel(rules, { ...none, pUrgent: 0.03 }, 0.1);
+    expect(sure).toMatchObject({ level: 'none', signals: [] });
+    // A little concern from the model, and the phrase counts again.
+    expect(withModel(rules, { ...none, pUrgent: 0.12 }, 0.1)).toEqual(rules);
+    // The model raised it less than the phrase: the higher wins.
+    const locked = content().triage.screen('em đang bị nhốt trong phòng');
+    expect(locked.level).toBe('emergency');
+    expect(withModel(locked, { ...none, urgency: 'urgent', pUrgent: 0.6 }, 0.1).level).toBe(
+      'emergency',
+    );
+  });
+
+  it('reads figures of speech as such: "mệt muốn chết" after a shift is not suicidal', () => {
+    const { triage } = content();
+    expect(triage.screen('ca đêm nay mệt muốn chết luôn').level).toBe('none');
+    expect(triage.screen('Thôi chết rồi, em quên mất mật khẩu').level).toBe('none');
+    expect(triage.screen('mệt muốn chết rồi, em không muốn sống nữa').level).toBe('emergency');
+    expect(triage.screen('em muốn chết').level).toBe('emergency');
   });
 });
 

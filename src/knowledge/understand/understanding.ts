@@ -33,6 +33,11 @@ export const thresholdsSchema = z.object({
   searchWeight: z.number(),
   /** The model's topic alone answers (when search found nothing) at or above this probability. */
   topicAlone: z.number(),
+  /**
+   * P(urgent) + P(emergency) at or above which a phrase rule raises a message the model
+   * reads as calm (see joinedLevel; a firm signal raises it whatever the model reads).
+   */
+  ruleSupport: z.number(),
 });
 export type Thresholds = z.infer<typeof thresholdsSchema>;
 
