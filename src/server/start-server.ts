@@ -25,7 +25,6 @@ import { createLogger, type Logger } from './logger.js';
 import { createMetrics, llmMeter } from './metrics.js';
 import { createOutboundRegistry } from './outbound.js';
 import { createOutbox } from './outbox.js';
-import { useRedisAdapter } from './redis-adapter.js';
 import { startRetentionJob } from './retention-job.js';
 import { clientAddressFor } from './trust-proxy.js';
 
@@ -115,7 +114,7 @@ export async function startServer(
     ...(model ? { model } : {}),
   });
   // Messaging channels: each enabled adapter gets a webhook and sends through the outbox.
-  const adapters = createChannelAdapters(config, { state: channelState(store) });
+  const adapters = await createChannelAdapters(config, { state: channelState(store) });
   const outbox = createOutbox({
     store,
     adapters: new Map(adapters.map((a) => [a.name, a])),
@@ -215,8 +214,9 @@ export async function startServer(
     serveClient: false,
     cookie: false,
   });
+  // Loaded only when set: the Redis client is not needed by a single instance.
   const closeRedis = config.REDIS_URL
-    ? await useRedisAdapter(io, config.REDIS_URL)
+    ? await (await import('./redis-adapter.js')).useRedisAdapter(io, config.REDIS_URL)
     : async () => undefined;
   const chat = attachChatGateway(io, {
     engine,
