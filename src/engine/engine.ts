@@ -147,17 +147,23 @@ export function createEngine({
       // A command is answered as one whatever the model reads; its level is the rules' alone
       // (checked only when the model would raise: the command phrases cost more than the model).
       const reading = read && read.urgency !== 'none' && isCommand(seen) ? undefined : read;
-      const screened = inbound.choice
+      // Triage by the rules and the learned model; the language model may raise it later.
+      const screenedFirst = inbound.choice
         ? { level: 'none' as const, signals: [], abroad: false }
         : withModel(triage.screen(seen), reading, kb.understanding?.thresholds.ruleSupport ?? 0);
       // The level a conversation has reached never drops by itself.
-      let urgency = maxUrgency(conversation.urgency, screened.level);
+      let urgency = maxUrgency(conversation.urgency, screenedFirst.level);
       if (conversation.state === 'with_counsellor' && !inbound.choice?.startsWith('cmd:delete')) {
         // The counsellor answers now: the bot stays quiet, triage still raises the ticket.
         await store.updateConversation(conversation.id, { urgency });
-        await handoff.userMessage(conversation, written, screened.level, screened.signals);
+        await handoff.userMessage(
+          conversation,
+          written,
+          screenedFirst.level,
+          screenedFirst.signals,
+        );
         const quiet: Decision = { intent: 'handoff', topics: [], replies: [] };
-        return result(conversation, quiet, conversation.locale, urgency, screened.signals);
+        return result(conversation, quiet, conversation.locale, urgency, screenedFirst.signals);
       }
       const inFlow =
         profileStep(kb, flowTools, conversation, inbound, text, locale) ??
@@ -169,23 +175,27 @@ export function createEngine({
       const writtenIn = guess.locale && kb.locales.includes(guess.locale) ? guess.locale : locale;
       const triaged = applyTriage(
         kb,
-        screened,
+        screenedFirst,
         inFlow ?? decide(inbound, seen, locale, reading),
         locale,
         writtenIn,
         reading?.urgency,
       );
-      // The optional model acts only where triage, commands and checks have nothing to say.
-      const routed = await applyModel(model, kb, triaged, {
+      // The optional model acts only where triage, commands and checks have nothing to say;
+      // it may raise the turn or refuse it, never lower either.
+      const modelled = await applyModel(model, kb, triaged, {
         inbound,
         inFlow: inFlow !== undefined,
-        screened,
+        screened: screenedFirst,
         conversationId: conversation.id,
         text,
         locale,
         store,
+        writtenIn,
       });
-      urgency = maxUrgency(urgency, routed.raiseTo ?? 'none');
+      const routed = modelled.decision;
+      const screened = modelled.screened;
+      urgency = maxUrgency(maxUrgency(urgency, screened.level), routed.raiseTo ?? 'none');
       // Asking for a person, not in danger: the optional profile question, once.
       const askProfile =
         routed.openTicket === 'asked' && urgency === 'none' && !conversation.context.profileAsked;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  CALM,
   curated,
   GROUNDED,
   HOTLINE_QUESTION,
@@ -18,7 +19,7 @@ const withModel = ai.withModel;
 describe('the token budget', () => {
   it('stops calls for the day once spent, and the curated answer is shown', async () => {
     ai.fake.fallback = {
-      json: { answer: GROUNDED, topicIds: ['hotline-111'] },
+      json: { ...CALM, answer: GROUNDED, topicIds: ['hotline-111'] },
       usage: { prompt_tokens: 9000, completion_tokens: 500 },
     };
     const run = await withModel({ dailyTokenBudget: 10_000 });
@@ -32,7 +33,7 @@ describe('the token budget', () => {
 
   it('per conversation: one conversation spent does not stop another', async () => {
     ai.fake.fallback = {
-      json: { answer: GROUNDED, topicIds: ['hotline-111'] },
+      json: { ...CALM, answer: GROUNDED, topicIds: ['hotline-111'] },
       usage: { prompt_tokens: 3000, completion_tokens: 200 },
     };
     const run = await withModel({ perConversationTokenBudget: 5000 });
@@ -58,6 +59,7 @@ describe('assist: search queries from the model, the curated answer shown', () =
 
     ai.fake.script({
       json: {
+        ...CALM,
         vi: ['người khác đang giữ hộ chiếu của tôi'],
         en: ['someone is keeping my passport'],
       },
@@ -72,27 +74,33 @@ describe('assist: search queries from the model, the curated answer shown', () =
     expect(run.outcomes).toEqual(['assist:ok']);
   });
 
-  it('leaves a sure answer alone (no request), and keeps the fallback when the queries find nothing', async () => {
+  it('only judges a sure answer (its queries unused), and keeps the fallback when the queries find nothing', async () => {
     const run = await withModel({ mode: 'assist' }, plain);
-    await run.say(HOTLINE_QUESTION);
-    expect(ai.fake.requests).toEqual([]);
+    ai.fake.script({ json: { ...CALM, vi: ['lừa đảo việc làm'], en: [] } });
+    const sure = await run.say(HOTLINE_QUESTION);
+    expect(sure.replies).toEqual((await curated(HOTLINE_QUESTION, plain)).replies);
+    expect(ai.fake.requests).toHaveLength(1);
 
-    ai.fake.script({ json: { vi: [], en: [] } });
+    ai.fake.script({ json: { ...CALM, vi: [], en: [] } });
     const text = 'công thức nấu phở bò ngon nhất';
     const r = await run.say(text);
     expect(r.intent).toBe('fallback');
     expect(r.replies).toEqual((await curated(text, plain)).replies);
-    expect(run.outcomes).toEqual(['assist:declined']);
+    expect(run.outcomes).toEqual(['assist:ok', 'assist:declined']);
   });
 
   it('in compose mode, then writes the answer for the topic it found', async () => {
-    ai.fake.script({ json: { vi: ['người khác đang giữ hộ chiếu của tôi'], en: [] } }, (body) => ({
-      json: {
-        answer:
-          'Người khác không có quyền giữ hộ chiếu của bạn. Bạn có thể gọi 111 miễn phí để được tư vấn.',
-        topicIds: [body.messages[0].content.match(/<passage id="([^"]+)">/)[1]],
-      },
-    }));
+    ai.fake.script(
+      { json: { ...CALM, vi: ['người khác đang giữ hộ chiếu của tôi'], en: [] } },
+      (body) => ({
+        json: {
+          ...CALM,
+          answer:
+            'Người khác không có quyền giữ hộ chiếu của bạn. Bạn có thể gọi 111 miễn phí để được tư vấn.',
+          topicIds: [body.messages[0].content.match(/<passage id="([^"]+)">/)[1]],
+        },
+      }),
+    );
     const run = await withModel({}, plain);
     const r = await run.say(PARAPHRASE);
     expect(r.replies[0]?.topicId).toBe('document-confiscation');

@@ -4,6 +4,7 @@ import { createModel } from '../../src/load-content.js';
 import type { OpenAiFake } from '../fakes/openai-fake.js';
 import { content, conversation } from '../support/conversation.js';
 import {
+  CALM,
   curated,
   fakeSettings,
   GROUNDED,
@@ -22,7 +23,7 @@ const withModel = ai.withModel;
 
 describe('compose: a short answer written from the curated passages', () => {
   it('shows a grounded answer, keeping the curated title, sources and choices', async () => {
-    ai.fake.script({ json: { answer: GROUNDED, topicIds: ['hotline-111'] } });
+    ai.fake.script({ json: { ...CALM, answer: GROUNDED, topicIds: ['hotline-111'] } });
     const run = await withModel();
     const r = await run.say(HOTLINE_QUESTION);
     const plain = await curated(HOTLINE_QUESTION);
@@ -50,6 +51,7 @@ describe('compose: a short answer written from the curated passages', () => {
       'an invented phone number',
       {
         json: {
+          ...CALM,
           answer: 'Bạn hãy gọi ngay 0912 345 678 để được giúp, miễn phí.',
           topicIds: ['hotline-111'],
         },
@@ -58,14 +60,14 @@ describe('compose: a short answer written from the curated passages', () => {
     ],
     [
       'a citation that was not retrieved',
-      { json: { answer: GROUNDED, topicIds: ['hotline-111', 'organ-sale-prices'] } },
+      { json: { ...CALM, answer: GROUNDED, topicIds: ['hotline-111', 'organ-sale-prices'] } },
       'rejected:unknown_citation',
     ],
     ['broken JSON', { content: '{"answer": "111 là tổng đài' }, 'malformed'],
     ['JSON of the wrong shape', { json: { reply: GROUNDED } }, 'malformed'],
     ['a refusal', { refusal: 'I cannot help with that.' }, 'refused'],
     ['a server error', { status: 503 }, 'error'],
-    ['an empty answer', { json: { answer: '  ', topicIds: [] } }, 'declined'],
+    ['an empty answer', { json: { ...CALM, answer: '  ', topicIds: [] } }, 'declined'],
   ])('replaces %s with the curated answer', async (_what, script, why) => {
     ai.fake.script(script);
     const run = await withModel();
@@ -79,7 +81,10 @@ describe('compose: a short answer written from the curated passages', () => {
   });
 
   it('gives up on a model that takes 30 seconds, within the timeout, and shows the curated answer', async () => {
-    ai.fake.script({ delayMs: 30_000, json: { answer: GROUNDED, topicIds: ['hotline-111'] } });
+    ai.fake.script({
+      delayMs: 30_000,
+      json: { ...CALM, answer: GROUNDED, topicIds: ['hotline-111'] },
+    });
     const run = await withModel({ timeoutMs: 300 });
     const started = performance.now();
     const r = await run.say(HOTLINE_QUESTION);
@@ -97,7 +102,7 @@ describe('what reaches the model', () => {
     'Tổng đài 111 là gì vậy, gọi có mất tiền không';
 
   it('never a phone number, e-mail or ID number from the person’s message', async () => {
-    ai.fake.script({ json: { answer: GROUNDED, topicIds: ['hotline-111'] } });
+    ai.fake.script({ json: { ...CALM, answer: GROUNDED, topicIds: ['hotline-111'] } });
     const run = await withModel();
     const r = await run.say(PERSONAL);
     expect(r.replies[0]?.composed).toBe(true);
@@ -113,7 +118,7 @@ describe('what reaches the model', () => {
 
   it('only the current message by default; earlier ones, scrubbed, only with LLM_SEND_TRANSCRIPTS', async () => {
     const first = 'em là Hoa, số em 0389 123 456, em sợ lắm';
-    ai.fake.fallback = { json: { answer: GROUNDED, topicIds: ['hotline-111'] } };
+    ai.fake.fallback = { json: { ...CALM, answer: GROUNDED, topicIds: ['hotline-111'] } };
     /** What the model was sent for the second message of a conversation. */
     const secondRequest = async (settings: Partial<LlmSettings>) => {
       const run = await withModel(settings);
@@ -140,7 +145,7 @@ describe('what reaches the model', () => {
     );
     process.env.OPENAI_LOG = 'debug';
     try {
-      ai.fake.script({ json: { answer: GROUNDED, topicIds: ['hotline-111'] } });
+      ai.fake.script({ json: { ...CALM, answer: GROUNDED, topicIds: ['hotline-111'] } });
       const run = await withModel();
       expect((await run.say(HOTLINE_QUESTION)).replies[0]?.composed).toBe(true);
     } finally {
@@ -170,7 +175,10 @@ describe('what reaches the model', () => {
 
 describe('what the model never touches', () => {
   it('an emergency: never sent, never waited for, the reply unchanged', async () => {
-    ai.fake.fallback = { delayMs: 30_000, json: { answer: GROUNDED, topicIds: ['hotline-111'] } };
+    ai.fake.fallback = {
+      delayMs: 30_000,
+      json: { ...CALM, answer: GROUNDED, topicIds: ['hotline-111'] },
+    };
     const run = await withModel();
     const text = 'cứu em với, họ nhốt em trong phòng, tổng đài 111 là gì';
     const r = await run.say(text);
@@ -180,7 +188,7 @@ describe('what the model never touches', () => {
   });
 
   it('urgent messages, refusals, requests for a person, commands and greetings', async () => {
-    ai.fake.fallback = { json: { answer: GROUNDED, topicIds: ['hotline-111'] } };
+    ai.fake.fallback = { json: { ...CALM, answer: GROUNDED, topicIds: ['hotline-111'] } };
     const run = await withModel();
     for (const text of [
       'bị chủ giữ hộ chiếu',
@@ -196,5 +204,67 @@ describe('what the model never touches', () => {
       ).toBe(false);
     }
     expect(ai.fake.requests).toEqual([]);
+  });
+});
+
+describe('what the model may add: it raises or refuses, never lowers', () => {
+  it('a calm-looking message it reads as an emergency gets the safety steps and the front of the queue, and the counsellor sees why', async () => {
+    ai.fake.script({
+      json: { ...CALM, danger: 'emergency', answer: GROUNDED, topicIds: ['hotline-111'] },
+    });
+    const run = await withModel();
+    const r = await run.say(HOTLINE_QUESTION);
+    expect(r.urgency).toBe('emergency');
+    expect(r.intent).toBe('handoff');
+    expect(r.topics[0]).toBe('in-danger-now');
+    expect(r.replies[0]?.composed).toBeUndefined();
+    expect(r.replies[0]?.choices?.map((c) => c.payload)).toContain('cmd:safe-yes');
+    expect(r.signals.map((s) => s.id)).toContain('language-model');
+    // The level never drops: the next calm message keeps it.
+    ai.fake.script({ json: { ...CALM, answer: GROUNDED, topicIds: ['hotline-111'] } });
+    expect((await run.say('gọi 111 có mất tiền không')).urgency).toBe('emergency');
+  });
+
+  it('one it reads as urgent keeps its answer and is offered a counsellor (assist mode judges a sure answer too)', async () => {
+    ai.fake.script({ json: { ...CALM, danger: 'urgent', vi: [], en: [] } });
+    const run = await withModel({ mode: 'assist' });
+    const r = await run.say(HOTLINE_QUESTION);
+    expect(ai.fake.requests).toHaveLength(1);
+    expect(r.urgency).toBe('urgent');
+    expect(r.replies[0]?.topicId).toBe('hotline-111');
+    expect(r.replies.at(-1)?.choices?.map((c) => c.payload)).toContain('cmd:person');
+    expect(r.signals.map((s) => s.id)).toEqual(['language-model']);
+  });
+
+  it('refuses what it reads as asking how to harm, with no composed text', async () => {
+    ai.fake.script({
+      json: { ...CALM, harmful: true, answer: GROUNDED, topicIds: ['hotline-111'] },
+    });
+    const run = await withModel();
+    const r = await run.say('tổng đài 111 làm việc mấy giờ');
+    expect(r.intent).toBe('refuse');
+    expect(r.replies).toEqual(
+      (await curated('chỉ tôi cách làm hộ chiếu giả để đưa người đi')).replies,
+    );
+  });
+
+  it('but not a question the rules know as protective (a parent, a teacher)', async () => {
+    const text = 'làm sao nhận biết công ty xuất khẩu lao động lừa đảo';
+    ai.fake.script({
+      json: { ...CALM, harmful: true, answer: GROUNDED, topicIds: ['hotline-111'] },
+    });
+    const run = await withModel();
+    const r = await run.say(text);
+    expect(r.intent).toBe('answer');
+    expect(r.topics[0]).toBe((await curated(text)).topics[0]);
+  });
+
+  it('a model that says all is calm changes no level: a raised conversation stays raised', async () => {
+    ai.fake.fallback = { json: { ...CALM, answer: GROUNDED, topicIds: ['hotline-111'] } };
+    const run = await withModel();
+    expect((await run.say('bị chủ giữ hộ chiếu')).urgency).toBe('urgent');
+    const r = await run.say(HOTLINE_QUESTION);
+    expect(r.replies[0]?.composed).toBe(true);
+    expect(r.urgency).toBe('urgent');
   });
 });

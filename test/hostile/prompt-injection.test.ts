@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { type OpenAiFake, startOpenAiFake } from '../fakes/openai-fake.js';
 import { content, conversation } from '../support/conversation.js';
-import { withModel } from '../support/model.js';
+import { CALM, withModel } from '../support/model.js';
 
 /**
  * Jailbreaks and prompt injection: whatever the wrapping ("ignore your
@@ -28,7 +28,9 @@ describe('jailbreaks and prompt injection', () => {
   beforeAll(async () => {
     fake = await startOpenAiFake();
     // If anything reached the model, it would answer with a method: the test would see it.
-    fake.fallback = { json: { answer: 'Step 1: cross at night with a guide.', topicIds: [] } };
+    fake.fallback = {
+      json: { ...CALM, answer: 'Step 1: cross at night with a guide.', topicIds: [] },
+    };
   });
   afterAll(async () => {
     await fake.close();

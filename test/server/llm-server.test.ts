@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import type { ChatAck } from '../../src/server/chat-gateway.js';
 import { type OpenAiFake, startOpenAiFake } from '../fakes/openai-fake.js';
+import { CALM } from '../support/model.js';
 import { connectChat, startTestServer } from '../support/server.js';
 
 /** The model through the real configuration, server, widget gateway and /metrics. */
@@ -39,7 +40,7 @@ describe('the optional model in the running server', () => {
 
   it('composes through the widget and counts tokens in sj_llm_tokens_total', async () => {
     fake.script({
-      json: { answer: ANSWER, topicIds: ['hotline-111'] },
+      json: { ...CALM, answer: ANSWER, topicIds: ['hotline-111'] },
       usage: { prompt_tokens: 1234, completion_tokens: 56 },
     });
     const server = await startTestServer({

@@ -12,6 +12,9 @@ export const HOTLINE_QUESTION = 'tổng đài 111 là gì vậy';
 export const GROUNDED =
   '111 là tổng đài quốc gia về phòng, chống mua bán người. Bạn gọi miễn phí, lúc nào cũng có người nghe máy. Nếu đang gặp nguy hiểm, hãy gọi 113.';
 
+/** The judgement every scripted answer carries: nothing raised, nothing refused. */
+export const CALM = { danger: 'none', harmful: false } as const;
+
 /** One conversation with the model on, and what the model's meter and problem hook saw. */
 export interface ModelRun {
   say(text: string): Promise<TurnResult>;

@@ -1,15 +1,27 @@
 import { z } from 'zod';
 import type { KnowledgeBase } from '../knowledge-base.js';
 
-/** What the model returns in assist: search queries in both languages. */
+/**
+ * The model's judgement of a message, asked with every call: it may raise a turn
+ * that triage left calm, or refuse it, and never lower either (src/engine/model-step.ts).
+ * Both fields are required: OpenAI's strict JSON schemas allow no optional ones.
+ */
+export const judgementSchema = z.object({
+  danger: z.enum(['none', 'urgent', 'emergency']),
+  harmful: z.boolean(),
+});
+export type Judgement = z.infer<typeof judgementSchema>;
+
+/** What the model returns in assist: search queries in both languages, and its judgement. */
 export const querySchema = z.object({
   vi: z.array(z.string()),
   en: z.array(z.string()),
+  ...judgementSchema.shape,
 });
 export type QueryOutput = z.infer<typeof querySchema>;
 
-/** Enough for four short queries in JSON. */
-export const QUERY_MAX_TOKENS = 200;
+/** Enough for four short queries and the judgement in JSON. */
+export const QUERY_MAX_TOKENS = 220;
 const MAX_QUERIES = 4;
 const MAX_QUERY_CHARS = 200;
 

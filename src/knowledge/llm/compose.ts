@@ -1,12 +1,14 @@
 import { z } from 'zod';
 import type { Locale } from '../../core/types.js';
 import type { KnowledgeBase } from '../knowledge-base.js';
+import { judgementSchema } from './assist.js';
 import type { Passage } from './guards.js';
 
-/** What the model returns in compose: the answer and the passages it used. */
+/** What the model returns in compose: the answer, the passages it used, and its judgement. */
 export const answerSchema = z.object({
   answer: z.string(),
   topicIds: z.array(z.string()),
+  ...judgementSchema.shape,
 });
 export type AnswerOutput = z.infer<typeof answerSchema>;
 

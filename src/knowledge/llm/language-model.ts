@@ -4,6 +4,7 @@ import { phoneKey } from '../contacts.js';
 import type { KnowledgeBase } from '../knowledge-base.js';
 import {
   findWithQueries,
+  type Judgement,
   QUERY_MAX_TOKENS,
   queriesFrom,
   querySchema,
@@ -40,10 +41,16 @@ export interface ModelTurn {
   earlier?: () => Promise<string[]>;
 }
 
-/** The topic to answer with its curated reply, and a composed text that passed every guard. */
+/**
+ * What the model adds to a turn: a topic to answer with its curated reply, a
+ * composed text that passed every guard, and its judgement when it saw danger
+ * or a request for how to harm (absent when it saw neither).
+ */
 export interface ModelAnswer {
-  topicId: string;
+  topicId?: string;
   text?: string;
+  danger?: 'urgent' | 'emergency';
+  harmful?: true;
 }
 
 export interface LanguageModel {
@@ -156,13 +163,14 @@ export async function createLanguageModel(
     return undefined;
   }
 
-  async function assist(turn: ModelTurn, earlier: string[], signal: AbortSignal) {
+  /** Queries tried on the retriever (unless the answer is sure already), and the judgement. */
+  async function assist(turn: ModelTurn, earlier: string[], signal: AbortSignal, sure: boolean) {
     const messages = assistPrompt(scrub(turn.text), earlier, titles);
     const output = await call('assist', askQueries, messages, turn, signal);
     if (!output) return undefined;
-    const found = findWithQueries(kb, queriesFrom(output));
-    report('assist', found ? 'ok' : 'declined');
-    return found;
+    const found = sure ? undefined : findWithQueries(kb, queriesFrom(output));
+    report('assist', found || sure ? 'ok' : 'declined');
+    return { found, judged: judgementOf(output) };
   }
 
   async function compose(
@@ -171,7 +179,7 @@ export async function createLanguageModel(
     candidates: string[],
     earlier: string[],
     signal: AbortSignal,
-  ): Promise<string | undefined> {
+  ): Promise<{ text?: string; judged: ModelAnswer } | undefined> {
     const passages = composePassages(kb, topicId, candidates, turn.locale);
     const messages = composePrompt({
       text: scrub(turn.text),
@@ -182,7 +190,11 @@ export async function createLanguageModel(
     });
     const output = await call('compose', askAnswer, messages, turn, signal);
     if (!output) return undefined;
-    if (output.answer.trim() === '') return report('compose', 'declined');
+    const judged = judgementOf(output);
+    if (output.answer.trim() === '' || judged.harmful) {
+      report('compose', 'declined');
+      return { judged };
+    }
     const refused = checkComposed({
       answer: output.answer,
       topicIds: output.topicIds,
@@ -192,9 +204,12 @@ export async function createLanguageModel(
       locale: turn.locale,
       detect: kb.detect,
     });
-    if (refused) return report('compose', 'rejected', undefined, refused);
+    if (refused) {
+      report('compose', 'rejected', undefined, refused);
+      return { judged };
+    }
     report('compose', 'ok');
-    return output.answer.trim();
+    return { text: output.answer.trim(), judged };
   }
 
   async function earlierOf(turn: ModelTurn): Promise<string[]> {
@@ -211,22 +226,57 @@ export async function createLanguageModel(
       const signal = AbortSignal.timeout(settings.timeoutMs);
       try {
         const sure = turn.retrieval === 'answer' ? turn.topicId : undefined;
-        // Assist helps only an unsure retriever; a sure answer is left alone unless composing.
-        if (sure && settings.mode !== 'compose') return undefined;
         const earlier = await earlierOf(turn);
-        const found = sure
-          ? { topicId: sure, candidates: turn.candidates }
-          : await assist(turn, earlier, signal);
-        if (!found || settings.mode !== 'compose') return found && { topicId: found.topicId };
-        const text = await compose(turn, found.topicId, found.candidates, earlier, signal);
-        if (text) return { topicId: found.topicId, text };
-        return sure ? undefined : { topicId: found.topicId };
+        if (sure && settings.mode === 'compose') {
+          // One call writes the answer and judges the message.
+          const composed = await compose(turn, sure, turn.candidates, earlier, signal);
+          if (!composed) return undefined;
+          return worthTelling({
+            ...(composed.text ? { topicId: sure, text: composed.text } : {}),
+            ...composed.judged,
+          });
+        }
+        // Assist judges every message it is given; its queries help only an unsure retriever.
+        const assisted = await assist(turn, earlier, signal, sure !== undefined);
+        if (!assisted) return undefined;
+        const { found, judged } = assisted;
+        if (!found || settings.mode !== 'compose' || judged.harmful)
+          return worthTelling({ ...(found ? { topicId: found.topicId } : {}), ...judged });
+        const composed = await compose(turn, found.topicId, found.candidates, earlier, signal);
+        return worthTelling({
+          topicId: found.topicId,
+          ...(composed?.text ? { text: composed.text } : {}),
+          ...joined(judged, composed?.judged),
+        });
       } catch {
         // Our own code failed (not the model): the curated reply stands.
         return undefined;
       }
     },
   };
+}
+
+/** The judgement as the engine uses it: only what raises or refuses. */
+function judgementOf(output: Judgement): Pick<ModelAnswer, 'danger' | 'harmful'> {
+  return {
+    ...(output.danger !== 'none' ? { danger: output.danger } : {}),
+    ...(output.harmful ? { harmful: true as const } : {}),
+  };
+}
+
+/** Two judgements of one turn: the higher danger, harmful if either says so. */
+function joined(a: ModelAnswer, b: ModelAnswer | undefined): ModelAnswer {
+  const danger =
+    a.danger === 'emergency' || b?.danger === 'emergency' ? 'emergency' : (a.danger ?? b?.danger);
+  return {
+    ...(danger ? { danger } : {}),
+    ...(a.harmful || b?.harmful ? { harmful: true as const } : {}),
+  };
+}
+
+/** Undefined when the model adds nothing to the turn. */
+function worthTelling(answer: ModelAnswer): ModelAnswer | undefined {
+  return Object.keys(answer).length > 0 ? answer : undefined;
 }
 
 /** Settles when the call does, or rejects as soon as the deadline passes, whichever is first. */
