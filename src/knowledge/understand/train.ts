@@ -219,7 +219,8 @@ function balancedHarmful(
     idx.filter(ok).length / Math.max(1, idx.length);
   let best = { value: -1, t: { harmful: 0.5, harmfulSure: 1.01 } };
   for (const harmful of GRID) {
-    for (const harmfulSure of SURE_GRID.filter((g) => g >= harmful)) {
+    // "Sure" means at least even odds: below, a protective phrase ("how do I report…") shields.
+    for (const harmfulSure of SURE_GRID.filter((g) => g >= Math.max(harmful, 0.5))) {
       const t = { harmful, harmfulSure };
       const refused = (i: number) => {
         const { rules } = data[i] as Prepared;
@@ -252,8 +253,7 @@ export function chooseThresholds(
     if (!d.readable) return joinedLevel(d.rules, undefined, RULE_SUPPORT);
     const pEmergency = p(i, 'urgency', 'emergency');
     const pUrgent = p(i, 'urgency', 'urgent');
-    const pOutOfScope = p(i, 'kind', 'out-of-scope') + p(i, 'kind', 'greeting');
-    const urgency = modelLevel(pUrgent, pEmergency, pOutOfScope, { emergency: e, urgent: u });
+    const urgency = modelLevel(pUrgent, pEmergency, { emergency: e, urgent: u });
     return joinedLevel(d.rules, { urgency, pUrgent, pEmergency }, RULE_SUPPORT);
   };
   // The emergency threshold is chosen before the urgent one: a model level below it counts as

@@ -247,23 +247,14 @@ function scorePacked(p: Packed, x: FeatureVector): Scores {
 const at = (head: SoftmaxHead, p: Float64Array, name: string) => p[head.classes.indexOf(name)] ?? 0;
 
 /** Applies the thresholds to the heads' probabilities. */
-/**
- * The model's level from its urgency and kind heads. Urgency is discounted by how
- * sure the kind head is that the message is everyday (out of scope or a greeting),
- * squared: the heads learn apart, and homework ("giải giúp em câu này") or a hello
- * sharing words with danger got urgency that the kind head knew better. On the
- * corpus's out-of-fold scores, at the same recall of emergencies and escalations,
- * false alarms fell from 4.6% to 4.1%.
- */
+/** The model's level from its urgency head (one place for the engine and the threshold search). */
 export function modelLevel(
   pUrgent: number,
   pEmergency: number,
-  pOutOfScope: number,
   t: Pick<Thresholds, 'emergency' | 'urgent'>,
 ): Urgency {
-  const inScope = Math.max(0, 1 - pOutOfScope) ** 2;
-  if (pEmergency * inScope >= t.emergency) return 'emergency';
-  return (pUrgent + pEmergency) * inScope >= t.urgent ? 'urgent' : 'none';
+  if (pEmergency >= t.emergency) return 'emergency';
+  return pUrgent + pEmergency >= t.urgent ? 'urgent' : 'none';
 }
 
 export function decide(model: Model, s: Scores): Omit<Reading, 'words'> {
@@ -277,7 +268,7 @@ export function decide(model: Model, s: Scores): Omit<Reading, 'words'> {
   const pHarmful = at(heads.kind, s.kind, 'harmful');
   const pGreeting = at(heads.kind, s.kind, 'greeting');
   const pOutOfScope = at(heads.kind, s.kind, 'out-of-scope') + pGreeting;
-  const urgency = modelLevel(pUrgent, pEmergency, pOutOfScope, t);
+  const urgency = modelLevel(pUrgent, pEmergency, t);
   const topics = heads.topic.classes
     .map((topicId, k) => ({ topicId, p: s.topic[k] as number }))
     .sort((a, b) => b.p - a.p || (a.topicId < b.topicId ? -1 : 1))
