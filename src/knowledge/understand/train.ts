@@ -177,8 +177,11 @@ export function outOfFold(
 }
 
 const GRID = Array.from({ length: 99 }, (_, i) => (i + 1) / 100);
-/** A coarser grid for the second threshold of a pair; 1.01 is never reached (off). */
-const SURE_GRID = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.01];
+/**
+ * When the model refuses over a protective phrase: "sure" means at least even odds (below, a
+ * protective phrase, "how do I report…", shields); 1.01 is never reached (off).
+ */
+const SURE_GRID = [0.5, 0.6, 0.7, 0.8, 0.9, 1.01];
 
 /** The highest threshold that keeps recall of `positive` at `target` (the lowest if none does). */
 function highestWithRecall(
@@ -219,8 +222,7 @@ function balancedHarmful(
     idx.filter(ok).length / Math.max(1, idx.length);
   let best = { value: -1, t: { harmful: 0.5, harmfulSure: 1.01 } };
   for (const harmful of GRID) {
-    // "Sure" means at least even odds: below, a protective phrase ("how do I report…") shields.
-    for (const harmfulSure of SURE_GRID.filter((g) => g >= Math.max(harmful, 0.5))) {
+    for (const harmfulSure of SURE_GRID.filter((g) => g >= harmful)) {
       const t = { harmful, harmfulSure };
       const refused = (i: number) => {
         const { rules } = data[i] as Prepared;

@@ -246,7 +246,6 @@ function scorePacked(p: Packed, x: FeatureVector): Scores {
 
 const at = (head: SoftmaxHead, p: Float64Array, name: string) => p[head.classes.indexOf(name)] ?? 0;
 
-/** Applies the thresholds to the heads' probabilities. */
 /** The model's level from its urgency head (one place for the engine and the threshold search). */
 export function modelLevel(
   pUrgent: number,
@@ -257,6 +256,7 @@ export function modelLevel(
   return pUrgent + pEmergency >= t.urgent ? 'urgent' : 'none';
 }
 
+/** Applies the thresholds to the heads' probabilities. */
 export function decide(model: Model, s: Scores): Omit<Reading, 'words'> {
   const { heads, thresholds: t } = model;
   const pEmergency = at(heads.urgency, s.urgency, 'emergency');
