@@ -245,7 +245,9 @@ export function createOutbox(o: OutboxOptions) {
     async stop() {
       if (timer) clearInterval(timer);
       timer = undefined;
-      await running;
+      // Sends started straight from enqueue run outside the pass: wait for them too, so a
+      // restart never leaves a lease held (the next instance would wait a minute for it).
+      await Promise.allSettled([running, ...sending.values()]);
     },
   };
 }

@@ -285,9 +285,12 @@ describe('Bot Framework channel', () => {
     const connector = await statusServer({ '/v3/conversations/conv-404/': 404 });
     const lost = fake.message('u-404', 'menu', { conversationId: 'conv-404' });
     await fake.send(hook, { ...lost, serviceUrl: connector.url });
+    // The conversation is marked unreachable just before the message is settled as undelivered.
     const c404 = await pollUntil(async () => {
       const c = await conversationOf('u-404');
-      return c?.context.unreachable ? c : undefined;
+      return c?.context.unreachable && (await server.store.undelivered(c.id)).length
+        ? c
+        : undefined;
     });
     expect((await server.store.undelivered(c404.id))[0]?.error).toBe('blocked');
 
